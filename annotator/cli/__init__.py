@@ -1,0 +1,45 @@
+"""The `annotator` command: a thin typer layer over the library.
+
+Only typer and the standard library are imported here; each command imports what it
+needs when it runs, so `annotator --help` stays fast and never loads Textual.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from annotator.cli import annotate, data, project, schema
+
+app = typer.Typer(
+    name="annotator",
+    help="Label text spans in the terminal, measure agreement, export training data.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+project.register(app)
+data.register(app)
+annotate.register(app)
+app.add_typer(schema.app, name="schema")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from annotator import __version__
+
+        typer.echo(f"annotator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Label text spans in the terminal, measure agreement, export training data."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,78 @@
+"""`annotator annotate` and `annotator demo`: the only commands that import Textual."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli.common import DEFAULT_DB, DbOption, info, reports_errors
+
+SAMPLE_DB = "sample.db"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("annotate")(annotate)
+    app.command("demo")(demo)
+
+
+def _default_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (some containers): fall back to a name
+        return "annotator"
+
+
+@reports_errors
+def annotate(
+    as_: Annotated[str, typer.Option("--as", help="Your annotator name (your layer).")],
+    db: DbOption = Path(DEFAULT_DB),
+    doc: Annotated[str | None, typer.Option(help="Open this document id directly.")] = None,
+) -> None:
+    """Open the annotation workbench on a project."""
+    from annotator.models import check_name
+    from annotator.store import Store
+
+    check_name(as_, "annotator name")
+    store = Store.open(db)
+    _run(store, as_, doc)
+
+
+@reports_errors
+def demo(
+    db: DbOption = Path(SAMPLE_DB),
+    as_: Annotated[str | None, typer.Option("--as", help="Annotator name (default: you).")] = None,
+) -> None:
+    """Create (first run) a project with the bundled sample corpus and open the workbench."""
+    from annotator.ingest import import_file
+    from annotator.sample import sample_corpus_files
+    from annotator.scheme import load_scheme
+    from annotator.store import Store
+
+    if not db.exists():
+        scheme, text = load_scheme()
+        Store.create(db, text, f"builtin:{scheme.qualified_name}").close()
+        info(f"created {db} with scheme {scheme.qualified_name}")
+    store = Store.open(db)
+    added = 0
+    for path in sample_corpus_files():
+        added += import_file(store, path, actor="demo").counts.documents
+    if added:
+        info(f"imported {added} sample documents into {db}")
+    _run(store, as_ or _safe_name(_default_name()), None)
+
+
+def _safe_name(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "_.-" else "-" for c in name).strip("-._")
+    return cleaned[:64] or "annotator"
+
+
+def _run(store, annotator: str, doc: str | None) -> None:
+    from annotator.tui import make_app
+
+    try:
+        make_app(store, annotator, open_doc=doc).run()
+    finally:
+        store.close()

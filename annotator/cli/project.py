@@ -1,0 +1,78 @@
+"""`annotator init` and `annotator stats`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports_errors, table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("stats")(stats)
+
+
+@reports_errors
+def init(
+    db: DbOption = Path(DEFAULT_DB),
+    scheme: Annotated[
+        Path | None, typer.Option(help="Label scheme TOML (default: the bundled negotiation-v1).")
+    ] = None,
+) -> None:
+    """Create a new project database holding a label scheme."""
+    from annotator.scheme import load_scheme
+    from annotator.store import Store
+
+    parsed, text = load_scheme(scheme)
+    Store.create(db, text, str(scheme) if scheme else f"builtin:{parsed.qualified_name}").close()
+    info(f"created {db} with scheme {parsed.qualified_name} ({', '.join(parsed.label_names)})")
+
+
+@reports_errors
+def stats(
+    db: DbOption = Path(DEFAULT_DB),
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Documents, spans per label and per annotator, and progress per annotator."""
+    with open_store(db) as store:
+        figures = store.stats()
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"project   {db}")
+    typer.echo(f"scheme    {figures['scheme']}")
+    typer.echo(f"documents {figures['documents']}")
+    typer.echo(f"spans     {figures['spans']}")
+    typer.echo("")
+    typer.echo(
+        table([[k, str(v)] for k, v in figures["spans_per_label"].items()], ["label", "spans"])
+    )
+    typer.echo("")
+    typer.echo(
+        table([[k, str(v)] for k, v in figures["spans_per_layer"].items()], ["layer", "spans"])
+    )
+    if figures["progress"]:
+        typer.echo("")
+        rows = []
+        for name, entry in figures["progress"].items():
+            total = sum(entry[s] for s in ("todo", "in-progress", "done", "skipped"))
+            rows.append(
+                [
+                    name,
+                    str(entry["todo"]),
+                    str(entry["in-progress"]),
+                    str(entry["done"]),
+                    str(entry["skipped"]),
+                    f"{entry['done'] / total:.0%}" if total else "-",
+                    f"{entry['seconds'] / 60:.1f}",
+                ]
+            )
+        typer.echo(
+            table(
+                rows, ["annotator", "todo", "in-progress", "done", "skipped", "done %", "minutes"]
+            )
+        )

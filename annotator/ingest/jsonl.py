@@ -1,0 +1,131 @@
+"""JSON Lines: one document per line, `text` required; `id`, `source`, `meta`, `spans` optional.
+
+Spans are `{"start", "end", "label", "annotator"?, "text"?}` in code points. A span that
+carries its `text` must match the document there: that catches the classic UTF-16 shift
+of files written by JavaScript tools. This is also the format `annotator export jsonl`
+writes, so an export re-imports losslessly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.ingest import Progress
+from annotator.models import check_name
+from annotator.store import NewDocument
+
+DOCUMENT_FIELDS = frozenset({"id", "text", "source", "meta", "spans"})
+SPAN_FIELDS = frozenset({"start", "end", "label", "annotator", "text"})
+
+
+def check_text(text: str, path: str, line: int | None) -> None:
+    """Refuse text the database cannot hold faithfully (lone surrogates from bad escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(path, line, f"text holds an unpaired surrogate at {exc.start}") from exc
+
+
+def read_jsonl(
+    path: Path, default_layer: str, progress: Progress | None = None
+) -> Iterator[NewDocument]:
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(name, None, f"cannot read: {exc.strerror or exc}") from exc
+    done = 0
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            done += len(raw)
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(name, number, f"invalid UTF-8 at column {exc.start + 1}") from exc
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    name, number, f"invalid JSON: {exc.msg} at column {exc.colno}"
+                ) from exc
+            yield parse_record(record, name, number, default_layer, path.name)
+            if progress is not None and number % 256 == 0:
+                progress(done)
+    if progress is not None:
+        progress(done)
+
+
+def parse_record(
+    record: Any, name: str, number: int, default_layer: str, default_source: str
+) -> NewDocument:
+    def fail(reason: str) -> InputError:
+        return InputError(name, number, reason)
+
+    if not isinstance(record, dict):
+        raise fail(f"expected a JSON object, got {type(record).__name__}")
+    unknown = sorted(set(record) - DOCUMENT_FIELDS)
+    if unknown:
+        raise fail(f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(DOCUMENT_FIELDS))})")
+    text = record.get("text")
+    if text is None:
+        raise fail("missing required field 'text'")
+    if not isinstance(text, str):
+        raise fail(f"'text' must be a string, got {type(text).__name__}")
+    check_text(text, name, number)
+    doc_id = record.get("id")
+    if doc_id is not None and (not isinstance(doc_id, str) or not doc_id):
+        raise fail("'id' must be a non-empty string")
+    source = record.get("source", default_source)
+    if source is not None and not isinstance(source, str):
+        raise fail("'source' must be a string")
+    meta = record.get("meta", {})
+    if not isinstance(meta, dict):
+        raise fail("'meta' must be a JSON object")
+    raw_spans = record.get("spans", [])
+    if not isinstance(raw_spans, list):
+        raise fail("'spans' must be a list")
+    spans = [
+        _parse_span(span, index, text, default_layer, fail) for index, span in enumerate(raw_spans)
+    ]
+    return NewDocument(text=text, id=doc_id, source=source, meta=meta, spans=spans, line=number)
+
+
+def _parse_span(
+    span: Any, index: int, text: str, default_layer: str, fail: Callable[[str], InputError]
+) -> tuple[str, int, int, str]:
+    where = f"spans[{index}]"
+    if not isinstance(span, dict):
+        raise fail(f"{where}: expected an object")
+    unknown = sorted(set(span) - SPAN_FIELDS)
+    if unknown:
+        raise fail(f"{where}: unknown field {unknown[0]!r}")
+    start, end, label = span.get("start"), span.get("end"), span.get("label")
+    for key, value in (("start", start), ("end", end)):
+        if type(value) is not int:
+            raise fail(f"{where}: '{key}' must be an integer")
+    if not isinstance(label, str):
+        raise fail(f"{where}: 'label' must be a string")
+    if not 0 <= start < end <= len(text):
+        raise fail(
+            f"{where}: offsets {start}-{end} out of range for a text of {len(text)} characters"
+        )
+    if "text" in span and span["text"] != text[start:end]:
+        raise fail(
+            f"{where}: text {span['text']!r} does not match {text[start:end]!r} at {start}-{end}"
+        )
+    layer = span.get("annotator", default_layer)
+    if not isinstance(layer, str):
+        raise fail(f"{where}: 'annotator' must be a string")
+    try:
+        check_name(layer, "annotator")
+    except ValueError as exc:
+        raise fail(f"{where}: {exc}") from exc
+    return layer, start, end, label

@@ -1,0 +1,80 @@
+"""Append-only, numbered schema migrations, tracked in SQLite's `user_version`.
+
+Never edit a released migration: add the next number. Each runs in the transaction that
+`annotator.store` opens, so a project file is either at the old or at the new version.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE project (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        -- `seq` (the rowid) is insertion order: exports follow it, other tables refer
+        -- to it because an integer key keeps the span table small and its index fast.
+        CREATE TABLE documents (
+            seq       INTEGER PRIMARY KEY,
+            id        TEXT NOT NULL UNIQUE,
+            text_hash TEXT NOT NULL UNIQUE,
+            text      TEXT NOT NULL,
+            length    INTEGER NOT NULL,
+            title     TEXT NOT NULL,
+            source    TEXT,
+            meta      TEXT NOT NULL DEFAULT '{}',
+            created   TEXT NOT NULL
+        );
+        CREATE TABLE annotators (
+            name    TEXT PRIMARY KEY,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE assignments (
+            doc       INTEGER NOT NULL REFERENCES documents(seq),
+            annotator TEXT NOT NULL REFERENCES annotators(name),
+            status    TEXT NOT NULL DEFAULT 'todo'
+                      CHECK (status IN ('todo', 'in-progress', 'done', 'skipped')),
+            assigned  TEXT NOT NULL,
+            started   TEXT,
+            finished  TEXT,
+            seconds   REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (doc, annotator)
+        );
+        CREATE INDEX assignments_by_annotator ON assignments (annotator, status);
+        CREATE TABLE spans (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc     INTEGER NOT NULL REFERENCES documents(seq),
+            layer   TEXT NOT NULL,
+            start   INTEGER NOT NULL CHECK (start >= 0),
+            "end"   INTEGER NOT NULL CHECK ("end" > start),
+            label   TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            UNIQUE (doc, layer, start, "end", label)
+        );
+        CREATE INDEX spans_by_label ON spans (label);
+        CREATE TABLE events (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts      TEXT NOT NULL,
+            actor   TEXT NOT NULL,
+            action  TEXT NOT NULL,
+            doc     INTEGER REFERENCES documents(seq),
+            layer   TEXT,
+            span_id INTEGER,
+            before  TEXT,
+            after   TEXT,
+            ref     INTEGER REFERENCES events(id)
+        );
+        CREATE INDEX events_by_layer ON events (doc, layer, id);
+        -- The log is append-only: the database itself refuses edits and deletions.
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        """,
+    ),
+)
+
+LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,194 @@
+"""Pydantic models shared by every layer: schemes, documents, spans, assignments, events.
+
+Offsets are Python code points, half-open `[start, end)`, everywhere inside the program;
+formats that count otherwise convert explicitly in `annotator.offsets`. Models validate
+strictly (`extra="forbid"`) because they are the edge where files and users meet the store.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+GOLD = "gold"
+"""The adjudicated layer. It has the same shape as an annotator's layer."""
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789")
+"""Keys the annotation screen binds itself; a label shortcut may not take one."""
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_name(value: str, what: str) -> str:
+    """Names reach file names, SQL parameters and terminal output: keep them plain."""
+    if not _NAME.match(value):
+        raise ValueError(
+            f"{what} {value!r} must be 1-64 characters of letters, digits, '_', '.', '-' "
+            "and start with a letter or digit"
+        )
+    return value
+
+
+class Label(Strict):
+    """One label of a scheme, with the guidelines shown beside the text while labelling."""
+
+    name: str
+    key: str = Field(description="one-key shortcut in the annotation screen")
+    color: str = Field(description="#rrggbb")
+    definition: str = ""
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        return check_name(value, "label name")
+
+    @field_validator("key")
+    @classmethod
+    def _one_key(cls, value: str) -> str:
+        if len(value) != 1 or not value.isprintable() or value.isspace():
+            raise ValueError(f"key {value!r} must be exactly one printable character")
+        if value.lower() in RESERVED_KEYS:
+            raise ValueError(
+                f"key {value!r} is bound by the annotation screen; "
+                f"reserved keys: {' '.join(sorted(RESERVED_KEYS))}"
+            )
+        return value
+
+    @field_validator("color")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not _HEX_COLOUR.match(value):
+            raise ValueError(f"colour {value!r} is not of the form '#rrggbb'")
+        return value.lower()
+
+
+class Scheme(Strict):
+    """A versioned label scheme: the labels and how spans may be drawn."""
+
+    name: str
+    version: int = Field(ge=1)
+    description: str = ""
+    allow_overlap: bool = True
+    snap_to_tokens: bool = True
+    labels: list[Label] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        return check_name(value, "scheme name")
+
+    @model_validator(mode="after")
+    def _unique(self) -> Scheme:
+        seen_names: set[str] = set()
+        seen_keys: dict[str, str] = {}
+        for index, label in enumerate(self.labels):
+            if label.name in seen_names:
+                raise ValueError(f"labels[{index}].name: duplicate label name {label.name!r}")
+            seen_names.add(label.name)
+            key = label.key.lower()
+            if key in seen_keys:
+                raise ValueError(
+                    f"labels[{index}].key: key {label.key!r} of {label.name!r} is already "
+                    f"the key of {seen_keys[key]!r}"
+                )
+            seen_keys[key] = label.name
+        return self
+
+    @property
+    def label_names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    def label(self, name: str) -> Label:
+        for label in self.labels:
+            if label.name == name:
+                return label
+        raise KeyError(name)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.name}-v{self.version}"
+
+
+class Document(Strict):
+    """A document as stored: `id` is the given id or, by default, the hash of the text."""
+
+    id: str
+    text: str
+    source: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+    created: datetime | None = None
+
+
+class Span(Strict):
+    """A labelled character range in one layer (an annotator's name, or `gold`)."""
+
+    id: int | None = None
+    doc_id: str
+    layer: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=1)
+    label: str
+    created: datetime | None = None
+    updated: datetime | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.start >= self.end:
+            raise ValueError(f"span start {self.start} must be before its end {self.end}")
+        return self
+
+
+class Status(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class Assignment(Strict):
+    doc_id: str
+    annotator: str
+    status: Status = Status.TODO
+    assigned: datetime | None = None
+    started: datetime | None = None
+    finished: datetime | None = None
+    seconds: float = 0.0
+
+
+class Event(Strict):
+    """One row of the append-only log: enough to audit, undo and redo a change."""
+
+    id: int
+    ts: datetime
+    actor: str
+    action: str
+    doc_id: str | None = None
+    layer: str | None = None
+    span_id: int | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    ref: int | None = None
+
+
+class QueueItem(Strict):
+    """One row of an annotator's queue, cheap to page from SQLite."""
+
+    position: int
+    doc_id: str
+    title: str
+    length: int
+    status: Status
+    spans: int

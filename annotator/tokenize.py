@@ -1,0 +1,83 @@
+"""The one tokenizer: selection snapping, token-level agreement and BIO exports agree on it.
+
+Tokens are runs of word characters (keeping inner hyphens and apostrophes, so "non-nuclear"
+and "Ukraine’s" stay whole) or single other non-space characters. Each token is a
+half-open code-point range into the text; nothing is normalised, so offsets stay exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+
+TOKEN_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+
+
+def iter_tokens(text: str) -> Iterator[tuple[int, int]]:
+    """Yield `(start, end)` of every token, in order, lazily."""
+    for match in TOKEN_PATTERN.finditer(text):
+        yield match.start(), match.end()
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    return list(iter_tokens(text))
+
+
+class TokenIndex:
+    """Token boundaries of one text with O(log n) lookups, for cursor moves and snapping."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, text: str) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in iter_tokens(text):
+            starts.append(start)
+            ends.append(end)
+        self.starts: Sequence[int] = starts
+        self.ends: Sequence[int] = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the token containing `offset`, or None when it falls between tokens."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        if index >= 0 and offset < self.ends[index]:
+            return index
+        return None
+
+    def next_start(self, offset: int) -> int | None:
+        """Start of the first token starting strictly after `offset`."""
+        index = bisect.bisect_right(self.starts, offset)
+        return self.starts[index] if index < len(self.starts) else None
+
+    def previous_start(self, offset: int) -> int | None:
+        """Start of the last token starting strictly before `offset`."""
+        index = bisect.bisect_left(self.starts, offset) - 1
+        return self.starts[index] if index >= 0 else None
+
+    def next_end(self, offset: int) -> int | None:
+        """End of the first token ending strictly after `offset`."""
+        index = bisect.bisect_right(self.ends, offset)
+        return self.ends[index] if index < len(self.ends) else None
+
+    def previous_end(self, offset: int) -> int | None:
+        """End of the last token ending strictly before `offset`."""
+        index = bisect.bisect_left(self.ends, offset) - 1
+        return self.ends[index] if index >= 0 else None
+
+    def snap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen `[start, end)` to whole tokens; a range touching no token is kept as is."""
+        first = bisect.bisect_right(self.ends, start)
+        last = bisect.bisect_left(self.starts, end) - 1
+        if first > last:
+            return start, end
+        return min(start, self.starts[first]), max(end, self.ends[last])
+
+    def covering(self, start: int, end: int) -> tuple[int, int]:
+        """Index range `[first, last)` of the tokens that overlap `[start, end)`."""
+        first = bisect.bisect_right(self.ends, start)
+        last = bisect.bisect_left(self.starts, end)
+        return first, max(first, last)
