@@ -95,11 +95,17 @@ class Store:
     def _connect(cls, path: Path) -> Store:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         conn.isolation_level = None  # we open transactions ourselves: BEGIN IMMEDIATE
-        db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL under WAL: a killed process loses nothing committed; only a power
+            # cut can drop the last transactions, and never corrupts the file.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException:
+            conn.close()
+            raise
         return cls(path, db)
 
     @classmethod
@@ -129,7 +135,10 @@ class Store:
         path = Path(path)
         if not path.is_file():
             raise StoreError(f"{path}: no project here (create one with `annotator init`)")
-        store = cls._connect(path)
+        try:
+            store = cls._connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
         try:
             version = store.conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and "project" not in store.db.table_names():

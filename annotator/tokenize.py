@@ -1,7 +1,8 @@
 """The one tokenizer: selection snapping, token-level agreement and BIO exports agree on it.
 
-Tokens are runs of word characters (keeping inner hyphens and apostrophes, so "non-nuclear"
-and "Ukraine’s" stay whole) or single other non-space characters. Each token is a
+Tokens are runs of word characters with their combining marks (keeping inner hyphens and
+apostrophes, so "non-nuclear" and "Ukraine’s" stay whole) or single other non-space
+characters with the modifiers that belong to them. Each token is a
 half-open code-point range into the text; nothing is normalised, so offsets stay exact.
 """
 
@@ -11,7 +12,12 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 
-TOKEN_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]", re.UNICODE)
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff"
+_WORD = rf"\w[\w{_MARKS}]*"
+# A symbol keeps its variation selector, skin tone and zero-width-joined partners, so an
+# emoji such as 🕊️ or 👩‍👩‍👧 is one token, never split between two tags.
+_SYMBOL = r"[^\w\s](?:[\ufe0e\ufe0f\u20e3\U0001F3FB-\U0001F3FF]|\u200d[^\w\s])*"
+TOKEN_PATTERN = re.compile(rf"{_WORD}(?:[-'’]{_WORD})*|{_SYMBOL}")
 
 
 def iter_tokens(text: str) -> Iterator[tuple[int, int]]:

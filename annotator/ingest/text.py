@@ -21,12 +21,15 @@ def read_text(path: Path, progress: Progress | None = None) -> Iterator[NewDocum
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from exc
-    data = data.removeprefix(BOM)
+    skipped = len(BOM) if data.startswith(BOM) else 0
+    data = data[skipped:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start + len(BOM)}") from exc
+        raise InputError(
+            str(path), line, f"invalid UTF-8 at byte offset {exc.start + skipped}"
+        ) from exc
     check_text(text, str(path), None)
     if progress is not None:
         progress(len(data))
