@@ -54,7 +54,6 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             updated TEXT NOT NULL,
             UNIQUE (doc, layer, start, "end", label)
         );
-        CREATE INDEX spans_by_label ON spans (label);
         CREATE TABLE events (
             id      INTEGER PRIMARY KEY AUTOINCREMENT,
             ts      TEXT NOT NULL,

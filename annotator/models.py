@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -149,6 +149,16 @@ class Span(Strict):
         if self.start >= self.end:
             raise ValueError(f"span start {self.start} must be before its end {self.end}")
         return self
+
+
+class SpanRow(NamedTuple):
+    """A stored span as streamed to exporters: no validation cost, it was checked on write."""
+
+    id: int
+    layer: str
+    start: int
+    end: int
+    label: str
 
 
 class Status(StrEnum):

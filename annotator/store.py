@@ -31,6 +31,7 @@ from annotator.models import (
     QueueItem,
     Scheme,
     Span,
+    SpanRow,
     Status,
     check_name,
 )
@@ -103,6 +104,7 @@ class Store:
             # cut can drop the last transactions, and never corrupts the file.
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -32768")  # 32 MB: bulk imports touch indexes
         except BaseException:
             conn.close()
             raise
@@ -312,13 +314,14 @@ class Store:
         for chunk in range(0, len(batch), 400):
             hashes, names = digests[chunk : chunk + 400], ids[chunk : chunk + 400]
             marks = ",".join("?" * len(hashes))
-            for seq, doc_id, digest in self.conn.execute(
-                f"SELECT seq, id, text_hash FROM documents WHERE text_hash IN ({marks}) "
-                f"OR id IN ({marks})",
-                (*hashes, *names),
+            # Two queries, each on its own unique index (an OR would scan the table).
+            for sql, params in (
+                (f"SELECT seq, id, text_hash FROM documents WHERE text_hash IN ({marks})", hashes),
+                (f"SELECT seq, id, text_hash FROM documents WHERE id IN ({marks})", names),
             ):
-                known_hash[digest] = seq
-                known_id[doc_id] = digest
+                for seq, doc_id, digest in self.conn.execute(sql, params):
+                    known_hash[digest] = seq
+                    known_id[doc_id] = digest
         next_seq = self.conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM documents").fetchone()[
             0
         ]
@@ -425,28 +428,29 @@ class Store:
 
     def iter_documents_with_spans(
         self, layers: Iterable[str] | None = None
-    ) -> Iterator[tuple[Document, list[Span]]]:
+    ) -> Iterator[tuple[Document, list[SpanRow]]]:
         """Documents in import order with their spans ordered by layer, start, end, label.
 
-        Two cursors walk side by side (a merge join), so memory stays at one document.
+        Two cursors walk side by side (a merge join), so memory stays at one document;
+        spans come as plain rows because they were validated when written.
         """
         wanted = set(layers) if layers is not None else None
         span_rows = self.conn.execute(
-            'SELECT s.doc, s.id, s.layer, s.start, s."end", s.label, s.created, s.updated '
-            'FROM spans s ORDER BY s.doc, s.layer, s.start, s."end", s.label'
+            'SELECT doc, id, layer, start, "end", label FROM spans '
+            'ORDER BY doc, layer, start, "end", label'
         )
         pending = next(span_rows, None)
         doc_rows = self.conn.execute(
             "SELECT seq, id, text, source, meta, created FROM documents ORDER BY seq"
         )
+        make_row = SpanRow._make
         for seq, *doc_row in doc_rows:
-            document = _document(doc_row)
-            spans: list[Span] = []
+            spans: list[SpanRow] = []
             while pending is not None and pending[0] <= seq:
                 if pending[0] == seq and (wanted is None or pending[2] in wanted):
-                    spans.append(_span(document.id, pending[1:]))
+                    spans.append(make_row(pending[1:]))
                 pending = next(span_rows, None)
-            yield document, spans
+            yield _document(doc_row), spans
 
     # --------------------------------------------------------------------- spans
 

@@ -44,8 +44,7 @@ class JsonlExporter:
                         for span in spans
                     ],
                 }
-                out.write(encode(record))
-                out.write("\n")
+                out.write(encode(record) + "\n")
                 report.documents += 1
                 report.spans += len(spans)
         return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -101,31 +102,42 @@ def parse_record(
 def _parse_span(
     span: Any, index: int, text: str, default_layer: str, fail: Callable[[str], InputError]
 ) -> tuple[str, int, int, str]:
-    where = f"spans[{index}]"
-    if not isinstance(span, dict):
-        raise fail(f"{where}: expected an object")
-    unknown = sorted(set(span) - SPAN_FIELDS)
-    if unknown:
-        raise fail(f"{where}: unknown field {unknown[0]!r}")
+    """Check one span; the common, valid case costs a handful of type checks."""
+    if type(span) is not dict:
+        raise fail(f"spans[{index}]: expected an object")
+    if not span.keys() <= SPAN_FIELDS:
+        unknown = sorted(set(span) - SPAN_FIELDS)[0]
+        raise fail(f"spans[{index}]: unknown field {unknown!r}")
     start, end, label = span.get("start"), span.get("end"), span.get("label")
-    for key, value in (("start", start), ("end", end)):
-        if type(value) is not int:
-            raise fail(f"{where}: '{key}' must be an integer")
-    if not isinstance(label, str):
-        raise fail(f"{where}: 'label' must be a string")
+    if type(start) is not int or type(end) is not int:
+        key = "start" if type(start) is not int else "end"
+        raise fail(f"spans[{index}]: '{key}' must be an integer")
+    if type(label) is not str:
+        raise fail(f"spans[{index}]: 'label' must be a string")
     if not 0 <= start < end <= len(text):
         raise fail(
-            f"{where}: offsets {start}-{end} out of range for a text of {len(text)} characters"
+            f"spans[{index}]: offsets {start}-{end} out of range for a text of "
+            f"{len(text)} characters"
         )
     if "text" in span and span["text"] != text[start:end]:
         raise fail(
-            f"{where}: text {span['text']!r} does not match {text[start:end]!r} at {start}-{end}"
+            f"spans[{index}]: text {span['text']!r} does not match {text[start:end]!r} "
+            f"at {start}-{end}"
         )
     layer = span.get("annotator", default_layer)
-    if not isinstance(layer, str):
-        raise fail(f"{where}: 'annotator' must be a string")
+    if type(layer) is not str:
+        raise fail(f"spans[{index}]: 'annotator' must be a string")
+    problem = _layer_problem(layer)
+    if problem:
+        raise fail(f"spans[{index}]: {problem}")
+    return layer, start, end, label
+
+
+@lru_cache(maxsize=1024)
+def _layer_problem(layer: str) -> str | None:
+    """Cached: a file repeats a few annotator names on every line."""
     try:
         check_name(layer, "annotator")
     except ValueError as exc:
-        raise fail(f"{where}: {exc}") from exc
-    return layer, start, end, label
+        return str(exc)
+    return None
