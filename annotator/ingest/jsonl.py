@@ -72,9 +72,9 @@ def parse_record(
 
     if not isinstance(record, dict):
         raise fail(f"expected a JSON object, got {type(record).__name__}")
-    unknown = sorted(set(record) - DOCUMENT_FIELDS)
-    if unknown:
-        raise fail(f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(DOCUMENT_FIELDS))})")
+    if not record.keys() <= DOCUMENT_FIELDS:
+        unknown = sorted(set(record) - DOCUMENT_FIELDS)[0]
+        raise fail(f"unknown field {unknown!r} (allowed: {', '.join(sorted(DOCUMENT_FIELDS))})")
     text = record.get("text")
     if text is None:
         raise fail("missing required field 'text'")
@@ -93,9 +93,25 @@ def parse_record(
     raw_spans = record.get("spans", [])
     if not isinstance(raw_spans, list):
         raise fail("'spans' must be a list")
-    spans = [
-        _parse_span(span, index, text, default_layer, fail) for index, span in enumerate(raw_spans)
-    ]
+    spans: list[tuple[str, int, int, str]] = []
+    length = len(text)
+    for index, span in enumerate(raw_spans):
+        # Fast path for the common, valid span; anything odd goes to _parse_span, which
+        # either accepts it or raises the precise error.
+        if (
+            type(span) is dict
+            and type(start := span.get("start")) is int
+            and type(end := span.get("end")) is int
+            and type(label := span.get("label")) is str
+            and 0 <= start < end <= length
+            and span.keys() <= SPAN_FIELDS
+            and type(layer := span.get("annotator", default_layer)) is str
+            and _layer_problem(layer) is None
+            and ("text" not in span or span["text"] == text[start:end])
+        ):
+            spans.append((layer, start, end, label))
+        else:
+            spans.append(_parse_span(span, index, text, default_layer, fail))
     return NewDocument(text=text, id=doc_id, source=source, meta=meta, spans=spans, line=number)
 
 
