@@ -860,6 +860,47 @@ class Store:
         sql = f"SELECT count(*) {where} {'AND' if 'WHERE' in where else 'WHERE'} d.seq < ?"
         return self.conn.execute(sql, [*params, self._doc_key(doc_id)]).fetchone()[0]
 
+    def unassigned_documents(self) -> list[str]:
+        """Ids of documents nobody has been assigned yet, in import order."""
+        rows = self.conn.execute(
+            "SELECT id FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM assignments a WHERE a.doc = d.seq) ORDER BY seq"
+        )
+        return [row[0] for row in rows]
+
+    def assignment_counts(self) -> dict[str, int]:
+        """Documents assigned per annotator (all statuses)."""
+        rows = self.conn.execute(
+            "SELECT annotator, count(*) FROM assignments GROUP BY annotator ORDER BY annotator"
+        )
+        return dict(rows.fetchall())
+
+    def shared_documents(self) -> dict[tuple[str, str], int]:
+        """For every pair of annotators, how many documents both are assigned."""
+        rows = self.conn.execute(
+            "SELECT a.annotator, b.annotator, count(*) FROM assignments a "
+            "JOIN assignments b ON a.doc = b.doc AND a.annotator < b.annotator "
+            "GROUP BY a.annotator, b.annotator ORDER BY a.annotator, b.annotator"
+        )
+        return {(a, b): count for a, b, count in rows}
+
+    def assign_many(self, pairs: Iterable[tuple[str, str]], actor: str = "system") -> int:
+        """Assign `(doc_id, annotator)` pairs in one transaction; existing ones are kept."""
+        stamp = now()
+        added = 0
+        with self.transaction():
+            for doc_id, annotator in pairs:
+                self.ensure_layer(annotator)
+                key = self._doc_key(doc_id)
+                cursor = self.conn.execute(
+                    "INSERT OR IGNORE INTO assignments (doc, annotator, assigned) VALUES (?, ?, ?)",
+                    (key, annotator, stamp),
+                )
+                if cursor.rowcount:
+                    added += 1
+                    self._log(actor, "assign", key, annotator)
+        return added
+
     # --------------------------------------------------------------------- stats
 
     def stats(self) -> dict[str, Any]:

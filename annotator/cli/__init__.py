@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from annotator.cli import annotate, data, project, schema
+from annotator.cli import annotate, data, project, schema, team
 
 app = typer.Typer(
     name="annotator",
@@ -21,6 +21,7 @@ app = typer.Typer(
 project.register(app)
 data.register(app)
 annotate.register(app)
+team.register(app)
 app.add_typer(schema.app, name="schema")
 
 
