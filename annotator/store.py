@@ -901,6 +901,28 @@ class Store:
                     self._log(actor, "assign", key, annotator)
         return added
 
+    def finished_by(self, annotators: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Documents that at least two of `annotators` (None: anyone) marked done, with whom."""
+        wanted = None if annotators is None else set(annotators)
+        rows = self.conn.execute(
+            "SELECT d.id, a.annotator FROM assignments a JOIN documents d ON d.seq = a.doc "
+            "WHERE a.status = 'done' ORDER BY a.doc, a.annotator"
+        )
+        finished: dict[str, list[str]] = {}
+        for doc_id, annotator in rows:
+            if wanted is None or annotator in wanted:
+                finished.setdefault(doc_id, []).append(annotator)
+        return {doc: names for doc, names in finished.items() if len(names) >= 2}
+
+    def iter_selected_documents(
+        self, doc_ids: Iterable[str], layers: Iterable[str] | None = None
+    ) -> Iterator[tuple[Document, list[SpanRow]]]:
+        """Like `iter_documents_with_spans`, restricted to some documents (in import order)."""
+        wanted = set(doc_ids)
+        for document, spans in self.iter_documents_with_spans(layers):
+            if document.id in wanted:
+                yield document, spans
+
     # --------------------------------------------------------------------- stats
 
     def stats(self) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from annotator.cli import annotate, data, project, schema, team
+from annotator.cli import agreement, annotate, data, project, schema, team
 
 app = typer.Typer(
     name="annotator",
@@ -22,6 +22,7 @@ project.register(app)
 data.register(app)
 annotate.register(app)
 team.register(app)
+agreement.register(app)
 app.add_typer(schema.app, name="schema")
 
 

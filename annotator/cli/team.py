@@ -1,4 +1,4 @@
-"""`annotator assign`: split the corpus among annotators, with overlap for agreement."""
+"""`annotator assign` and `annotator adjudicate`: the project lead's commands."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports
 
 def register(app: typer.Typer) -> None:
     app.command("assign")(assign)
+    app.command("adjudicate")(adjudicate)
 
 
 @reports_errors
@@ -62,3 +63,43 @@ def assign(
         typer.echo(
             table([[a, b, str(c)] for (a, b), c in shared.items()], ["annotator", "with", "shared"])
         )
+
+
+@reports_errors
+def adjudicate(
+    auto: Annotated[str, typer.Option(help="Merge policy; `majority` is the one there is.")],
+    db: DbOption = Path(DEFAULT_DB),
+    overwrite: Annotated[
+        bool, typer.Option(help="Redo documents that already have gold spans.")
+    ] = False,
+) -> None:
+    """Write gold spans for every document two or more annotators finished, by a policy."""
+    from annotator.adjudicate import majority
+    from annotator.errors import AnnotatorError
+    from annotator.models import GOLD
+
+    if auto != "majority":
+        raise AnnotatorError(f"--auto {auto!r}: the available policy is majority")
+    written = kept = documents = 0
+    with open_store(db) as store:
+        finished = store.finished_by()
+        for doc_id, names in finished.items():
+            gold = store.spans(doc_id, GOLD)
+            if gold and not overwrite:
+                kept += 1
+                continue
+            spans: dict[str, list[tuple[int, int, str]]] = {}
+            for span in store.spans(doc_id):
+                if span.layer in names:
+                    spans.setdefault(span.layer, []).append((span.start, span.end, span.label))
+            decided = majority(spans, names)
+            with store.transaction():
+                for span in gold:
+                    store.delete_span(span.id, actor="adjudicate:majority")
+                for start, end, label in decided:
+                    store.add_span(doc_id, GOLD, start, end, label, actor="adjudicate:majority")
+            documents += 1
+            written += len(decided)
+    typer.echo(f"gold: {written} spans written for {documents} documents")
+    if kept:
+        info(f"{kept} documents already had gold spans and were left alone (use --overwrite)")
