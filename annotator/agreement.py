@@ -44,6 +44,7 @@ __all__ = [
     "observed_agreement",
     "span_f1",
     "unitizing_alpha",
+    "unitizing_alpha_by_category",
     "unitizing_disagreement",
 ]
 
@@ -136,7 +137,7 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
+def fleiss_kappa(counts: Sequence[Sequence[int]], weights: Sequence[int] | None = None) -> float:
     """Fleiss' (1971) kappa for a fixed number of raters per subject.
 
     ``counts[i][j]`` is how many raters put subject ``i`` into category ``j``. Raters need not
@@ -149,6 +150,9 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
 
     Args:
         counts: A subjects x categories matrix of non-negative integer rater counts.
+        weights: How many subjects each row stands for (default 1 each). Token-level data
+            repeats a handful of distinct rows millions of times; weighting them gives the
+            same kappa without building the repeated matrix.
 
     Returns:
         Kappa (at most 1). NaN when there are no subjects, fewer than two raters per subject
@@ -161,7 +165,12 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
         TypeError: If a count is not an integer.
     """
     rows = [[operator.index(value) for value in row] for row in counts]
-    if not rows:
+    repeat = [1] * len(rows) if weights is None else [operator.index(w) for w in weights]
+    if len(repeat) != len(rows):
+        raise ValueError(f"{len(repeat)} weights for {len(rows)} subjects")
+    if any(w < 0 for w in repeat):
+        raise ValueError("weights must not be negative")
+    if not rows or sum(repeat) == 0:
         return NAN
     width = len(rows[0])
     raters = sum(rows[0])
@@ -177,10 +186,15 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
             )
     if raters < 2:
         return NAN
-    subjects = len(rows)
-    agreeing_pairs = sum(value * (value - 1) for row in rows for value in row)
+    subjects = sum(repeat)
+    agreeing_pairs = sum(
+        w * sum(v * (v - 1) for v in row) for row, w in zip(rows, repeat, strict=True)
+    )
     p_bar = Fraction(agreeing_pairs, subjects * raters * (raters - 1))
-    totals = [sum(column) for column in zip(*rows, strict=True)]
+    totals = [0] * width
+    for row, w in zip(rows, repeat, strict=True):
+        for j, value in enumerate(row):
+            totals[j] += w * value
     p_e = Fraction(sum(total * total for total in totals), (subjects * raters) ** 2)
     if p_e == 1:
         return NAN
@@ -288,11 +302,15 @@ def krippendorff_alpha(
         if len(row) != width:
             raise ValueError(f"coder {number} has {len(row)} units, coder 0 has {width}")
 
+    # Identical columns contribute identically: count each distinct column once, weighted.
+    # Coding data repeats few distinct columns many times, so this is where the time goes.
     units: list[Counter[Hashable]] = []
-    for column in zip(*rows, strict=True):
+    unit_weights: list[int] = []
+    for column, weight in Counter(zip(*rows, strict=True)).items():
         values = [value for value in column if not _is_missing(value)]
         if len(values) >= 2:
             units.append(Counter(values))
+            unit_weights.append(weight)
     if level != "nominal":
         for unit in units:
             for value in unit:
@@ -300,8 +318,9 @@ def krippendorff_alpha(
                     raise ValueError(f"{level} alpha needs numbers, got {value!r}")
 
     marginals: Counter[Hashable] = Counter()
-    for unit in units:
-        marginals.update(unit)
+    for unit, weight in zip(units, unit_weights, strict=True):
+        for value, count in unit.items():
+            marginals[value] += count * weight
     if len(marginals) < 2:
         return NAN
 
@@ -319,7 +338,10 @@ def krippendorff_alpha(
         pairs = partial(_positional_pairs, position)
 
     n = sum(marginals.values())
-    observed = sum(pairs(unit) / (sum(unit.values()) - 1) for unit in units)
+    observed = sum(
+        weight * pairs(unit) / (sum(unit.values()) - 1)
+        for unit, weight in zip(units, unit_weights, strict=True)
+    )
     expected = pairs(marginals)
     if expected == 0:
         return NAN
@@ -469,6 +491,41 @@ def _category_disagreement(data: _Continuum, category: Hashable) -> tuple[Fracti
     pairs = raters * length * (raters * length - 1) - within
     d_e = Fraction(2 * expected, length * pairs) if pairs else Fraction(0)
     return d_o, d_e
+
+
+def unitizing_alpha_by_category(
+    units: Iterable[tuple[int, Hashable, int, int]],
+    *,
+    begin: int,
+    length: int,
+    raters: int,
+) -> tuple[float, dict[Hashable, float]]:
+    """The overall alpha_u and every category's, from one pass over the data.
+
+    Same numbers as calling :func:`unitizing_alpha` once without and once per category,
+    but the continuum is validated and each category's disagreements computed only once:
+    a report over thousands of documents needs them all.
+
+    Returns:
+        ``(overall, {category: alpha_u})`` for the categories present in ``units``; NaN
+        where :func:`unitizing_alpha` would return NaN.
+
+    Raises:
+        ValueError: As :func:`unitizing_alpha`.
+    """
+    data = _continuum(units, begin, length, raters)
+    if data.raters < 2:
+        return NAN, dict.fromkeys(data.units, NAN)
+    per_category: dict[Hashable, float] = {}
+    observed = Fraction(0)
+    expected = Fraction(0)
+    for name in data.units:
+        d_o, d_e = _category_disagreement(data, name)
+        observed += d_o
+        expected += d_e
+        per_category[name] = float(1 - d_o / d_e) if d_e else NAN
+    overall = float(1 - observed / expected) if expected else NAN
+    return overall, per_category
 
 
 def unitizing_disagreement(

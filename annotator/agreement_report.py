@@ -95,8 +95,12 @@ class _Doc:
     annotators: list[str]
     spans: dict[str, list[tuple[str, int, int]]]
     """annotator -> (label, start, end)"""
-    units: list[tuple[int, int]]
-    """token (or character) boundaries used for kappa and alpha"""
+    values: dict[str, list[int]]
+    """annotator -> per unit (token or character), the bit mask of the labels covering it"""
+    exact: agreement.SpanF1
+    overlap: agreement.SpanF1
+    counts: Counter[tuple[str, str]]
+    """(annotator, label) -> spans, for pairs span_f1 never sees (one side marked nothing)"""
 
 
 def build_report(
@@ -109,6 +113,7 @@ def build_report(
     """Gather the documents and compute every figure of the report."""
     wanted_labels = list(labels) if labels is not None else store.scheme.label_names
     label_set = set(wanted_labels)
+    bits = {label: 1 << index for index, label in enumerate(wanted_labels)}
     finished = store.finished_by(annotators)
     docs: list[_Doc] = []
     for document, rows in store.iter_selected_documents(finished):
@@ -120,10 +125,27 @@ def build_report(
         text = document.text
         if level == "token":
             index = TokenIndex(text)
-            units = list(zip(index.starts, index.ends, strict=True))
+            starts, ends = list(index.starts), list(index.ends)
         else:
-            units = [(i, i + 1) for i in range(len(text))]
-        docs.append(_Doc(document.id, _title(text), len(text), names, spans, units))
+            starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
+        values = {name: _unit_values(starts, ends, spans[name], bits) for name in names}
+        # Span F1 once per document: matching never crosses documents, so the micro figures
+        # of a pair are sums of these per-document tallies.
+        flat = [(name, document.id, *span) for name in names for span in spans[name]]
+        counts = Counter((name, label) for name in names for label, _, _ in spans[name])
+        docs.append(
+            _Doc(
+                document.id,
+                _title(text),
+                len(text),
+                names,
+                spans,
+                values,
+                agreement.span_f1(flat, match="exact"),
+                agreement.span_f1(flat, match="overlap"),
+                counts,
+            )
+        )
     everyone = sorted({name for doc in docs for name in doc.annotators})
     pairs = [
         _pair_figures(a, b, docs, wanted_labels) for a, b in itertools.combinations(everyone, 2)
@@ -188,84 +210,79 @@ def _nanmean(values: Iterable[float]) -> float:
     return sum(kept) / len(kept) if kept else math.nan
 
 
+def _tally(
+    result: agreement.SpanF1, counts: Counter[tuple[str, str]], a: str, b: str, label: str | None
+) -> tuple[int, int, int]:
+    """(matched, n_a, n_b) of a pair in one document, overall or for one label.
+
+    span_f1 only knows annotators that have spans; a pair where one side marked nothing
+    is complete disagreement, so its counts come from `counts` with no match.
+    """
+    scores = result if label is None else result.per_label.get(label)
+    score = scores.per_pair.get((a, b)) if scores is not None else None
+    if score is not None:
+        return score.matched, score.n_a, score.n_b
+    if label is None:
+        return 0, _count(counts, a), _count(counts, b)
+    return 0, counts[a, label], counts[b, label]
+
+
+def _count(counts: Counter[tuple[str, str]], name: str) -> int:
+    return sum(count for (who, _), count in counts.items() if who == name)
+
+
+def _score(matched: int, n_a: int, n_b: int) -> tuple[float, float, float]:
+    """(precision, recall, f1) with b as prediction; NaN where a denominator is zero."""
+    precision = matched / n_b if n_b else math.nan
+    recall = matched / n_a if n_a else math.nan
+    f1 = 2 * matched / (n_a + n_b) if n_a + n_b else math.nan
+    return precision, recall, f1
+
+
+def _summed(
+    docs: list[_Doc], a: str, b: str, match: str, label: str | None
+) -> tuple[float, float, float]:
+    matched = n_a = n_b = 0
+    for doc in docs:
+        result = doc.exact if match == "exact" else doc.overlap
+        m, x, y = _tally(result, doc.counts, a, b, label)
+        matched, n_a, n_b = matched + m, n_a + x, n_b + y
+    return _score(matched, n_a, n_b)
+
+
 def _pair_figures(a: str, b: str, docs: list[_Doc], labels: list[str]) -> PairFigures:
     shared = [doc for doc in docs if a in doc.spans and b in doc.spans]
-    rows = [
-        (name, doc.id, label, start, end)
-        for doc in shared
-        for name in (a, b)
-        for label, start, end in doc.spans[name]
-    ]
-    exact = agreement.span_f1(rows, match="exact")
-    overlap = agreement.span_f1(rows, match="overlap")
-    pair_exact = _pair_score(exact, rows, a, b)
-    pair_overlap = _pair_score(overlap, rows, a, b)
-    values_a: list[int] = []
-    values_b: list[int] = []
-    for doc in shared:
-        values_a.extend(_unit_values(doc, a, labels))
-        values_b.extend(_unit_values(doc, b, labels))
+    precision, recall, f1_overlap = _summed(shared, a, b, "overlap", None)
+    values_a = [value for doc in shared for value in doc.values[a]]
+    values_b = [value for doc in shared for value in doc.values[b]]
     alpha, per_label_alpha = _alpha_u(shared, [a, b], labels)
     return PairFigures(
         a=a,
         b=b,
         documents=len(shared),
-        f1_exact=pair_exact.f1,
-        f1_overlap=pair_overlap.f1,
-        precision_overlap=pair_overlap.precision,
-        recall_overlap=pair_overlap.recall,
+        f1_exact=_summed(shared, a, b, "exact", None)[2],
+        f1_overlap=f1_overlap,
+        precision_overlap=precision,
+        recall_overlap=recall,
         alpha_u=alpha,
         kappa=agreement.cohen_kappa(values_a, values_b) if values_a else math.nan,
         kappa_units=len(values_a),
-        per_label_f1_exact={label: _label_f1(exact, label, (a, b)) for label in labels},
-        per_label_f1_overlap={label: _label_f1(overlap, label, (a, b)) for label in labels},
+        per_label_f1_exact={label: _summed(shared, a, b, "exact", label)[2] for label in labels},
+        per_label_f1_overlap={
+            label: _summed(shared, a, b, "overlap", label)[2] for label in labels
+        },
         per_label_alpha_u=per_label_alpha,
     )
 
 
-def _pair_score(
-    result: agreement.SpanF1, rows: list[tuple[str, str, str, int, int]], a: str, b: str
-) -> agreement.PairScore:
-    """The pair's score; when one side marked nothing, span_f1 never sees the pair.
-
-    That case is complete disagreement (F1 0), not an undefined one; only when neither
-    side marked anything is F1 undefined (NaN).
-    """
-    score = result.per_pair.get((a, b))
-    if score is not None:
-        return score
-    n_a = sum(1 for row in rows if row[0] == a)
-    n_b = sum(1 for row in rows if row[0] == b)
-    if n_a + n_b == 0:
-        return agreement.PairScore(math.nan, math.nan, math.nan, 0, 0, 0)
-    return agreement.PairScore(
-        precision=0.0 if n_b else math.nan,
-        recall=0.0 if n_a else math.nan,
-        f1=0.0,
-        matched=0,
-        n_a=n_a,
-        n_b=n_b,
-    )
-
-
-def _label_f1(result: agreement.SpanF1, label: str, pair: tuple[str, str]) -> float:
-    scores = result.per_label.get(label)
-    if scores is None or pair not in scores.per_pair:
-        return math.nan
-    return scores.per_pair[pair].f1
-
-
-def _unit_values(doc: _Doc, annotator: str, labels: list[str]) -> list[int]:
+def _unit_values(
+    starts: list[int], ends: list[int], spans: list[tuple[str, int, int]], bits: dict[str, int]
+) -> list[int]:
     """Per unit, a bit mask of the labels covering it: one categorical value per unit."""
-    bits = {label: 1 << index for index, label in enumerate(labels)}
-    starts = [start for start, _ in doc.units]
-    ends = [end for _, end in doc.units]
-    values = [0] * len(doc.units)
-    for label, start, end in doc.spans.get(annotator, []):
-        first = bisect_right(ends, start)
-        last = bisect_left(starts, end)
+    values = [0] * len(starts)
+    for label, start, end in spans:
         bit = bits[label]
-        for position in range(first, last):
+        for position in range(bisect_right(ends, start), bisect_left(starts, end)):
             values[position] |= bit
     return values
 
@@ -300,14 +317,11 @@ def _alpha_u(
         offset += doc.length
     if offset == 0:
         return math.nan, dict.fromkeys(labels, math.nan)
-    overall = agreement.unitizing_alpha(units, begin=0, length=offset, raters=len(raters))
-    per_label = {
-        label: agreement.unitizing_alpha(
-            units, begin=0, length=offset, raters=len(raters), category=label
-        )
-        for label in labels
-    }
-    return overall, per_label
+    overall, found = agreement.unitizing_alpha_by_category(
+        units, begin=0, length=offset, raters=len(raters)
+    )
+    # A label nobody used has no expected disagreement: undefined, as unitizing_alpha says.
+    return overall, {label: found.get(label, math.nan) for label in labels}
 
 
 def _alpha_u_all(
@@ -327,28 +341,28 @@ def _fleiss(docs: list[_Doc], labels: list[str]) -> tuple[float, int, int]:
     for doc in docs:
         if len(doc.annotators) != raters:
             continue
-        columns = [_unit_values(doc, name, labels) for name in doc.annotators]
-        for values in zip(*columns, strict=True):
-            rows[tuple(sorted(values))] += 1
+        columns = [doc.values[name] for name in doc.annotators]
+        rows.update(tuple(sorted(values)) for values in zip(*columns, strict=True))
     categories = sorted({value for row in rows for value in row})
     index = {value: i for i, value in enumerate(categories)}
     matrix: list[list[int]] = []
-    for row, count in rows.items():
+    for row in rows:
         counts = [0] * len(categories)
         for value in row:
             counts[index[value]] += 1
-        matrix.extend([counts] * count)
-    units = len(matrix)
-    return (agreement.fleiss_kappa(matrix) if units else math.nan), units, raters
+        matrix.append(counts)
+    units = sum(rows.values())
+    kappa = agreement.fleiss_kappa(matrix, weights=list(rows.values())) if units else math.nan
+    return kappa, units, raters
 
 
 def _krippendorff(docs: list[_Doc], everyone: list[str], labels: list[str]) -> tuple[float, int]:
     data: list[list[int | None]] = [[] for _ in everyone]
     for doc in docs:
-        count = len(doc.units)
+        count = len(next(iter(doc.values.values())))
         for row, name in zip(data, everyone, strict=True):
-            if name in doc.spans:
-                row.extend(_unit_values(doc, name, labels))
+            if name in doc.values:
+                row.extend(doc.values[name])
             else:
                 row.extend([None] * count)
     units = len(data[0]) if data else 0
@@ -366,42 +380,45 @@ def _confusion(docs: list[_Doc], labels: list[str]) -> tuple[list[str], list[lis
     """
     names = [*labels, NONE_LABEL]
     index = {label: i for i, label in enumerate(names)}
+    none = index[NONE_LABEL]
     matrix = [[0] * len(names) for _ in names]
     for doc in docs:
+        ordered = {name: sorted(doc.spans[name], key=lambda s: s[1]) for name in doc.annotators}
         for a, b in itertools.permutations(doc.annotators, 2):
+            others = ordered[b]
+            starts = [start for _, start, _ in others]
+            longest = max((end - start for _, start, end in others), default=0)
             for label, start, end in doc.spans[a]:
-                best, best_overlap = NONE_LABEL, 0
-                for other, o_start, o_end in doc.spans[b]:
-                    shared = min(end, o_end) - max(start, o_start)
+                best, best_overlap = none, 0
+                # Only spans starting within `longest` before this one can reach into it.
+                for position in range(
+                    bisect_right(starts, start - longest), bisect_left(starts, end)
+                ):
+                    other, o_start, o_end = others[position]
+                    shared = (end if end < o_end else o_end) - (
+                        start if start > o_start else o_start
+                    )
                     if shared > best_overlap or (shared == best_overlap > 0 and other == label):
-                        best, best_overlap = other, shared
-                matrix[index[label]][index[best]] += 1
-                if best == NONE_LABEL:
-                    matrix[index[NONE_LABEL]][index[label]] += 1
+                        best, best_overlap = index[other], shared
+                row = index[label]
+                matrix[row][best] += 1
+                if best == none:
+                    matrix[none][row] += 1
     return names, matrix
 
 
 def _per_document(docs: list[_Doc]) -> list[DocumentFigures]:
     figures = []
     for doc in docs:
-        rows = [
-            (name, doc.id, label, start, end)
-            for name in doc.annotators
-            for label, start, end in doc.spans[name]
-        ]
         pairs = list(itertools.combinations(doc.annotators, 2))
-        by_overlap = agreement.span_f1(rows, match="overlap")
-        by_exact = agreement.span_f1(rows, match="exact")
-        overlap = _nanmean(_pair_score(by_overlap, rows, a, b).f1 for a, b in pairs)
-        exact = _nanmean(_pair_score(by_exact, rows, a, b).f1 for a, b in pairs)
         figures.append(
             DocumentFigures(
                 id=doc.id,
                 title=doc.title,
                 annotators=doc.annotators,
-                f1_overlap=overlap,
-                f1_exact=exact,
-                spans=len(rows),
+                f1_overlap=_nanmean(_summed([doc], a, b, "overlap", None)[2] for a, b in pairs),
+                f1_exact=_nanmean(_summed([doc], a, b, "exact", None)[2] for a, b in pairs),
+                spans=sum(doc.counts.values()),
             )
         )
     figures.sort(key=lambda d: (math.inf if math.isnan(d.f1_overlap) else d.f1_overlap, d.id))

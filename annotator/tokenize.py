@@ -23,7 +23,7 @@ TOKEN_PATTERN = re.compile(rf"{_WORD}(?:[-'’]{_WORD})*|{_SYMBOL}")
 def iter_tokens(text: str) -> Iterator[tuple[int, int]]:
     """Yield `(start, end)` of every token, in order, lazily."""
     for match in TOKEN_PATTERN.finditer(text):
-        yield match.start(), match.end()
+        yield match.span()
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:
@@ -36,13 +36,9 @@ class TokenIndex:
     __slots__ = ("ends", "starts")
 
     def __init__(self, text: str) -> None:
-        starts: list[int] = []
-        ends: list[int] = []
-        for start, end in iter_tokens(text):
-            starts.append(start)
-            ends.append(end)
-        self.starts: Sequence[int] = starts
-        self.ends: Sequence[int] = ends
+        spans = [match.span() for match in TOKEN_PATTERN.finditer(text)]
+        self.starts: Sequence[int] = [start for start, _ in spans]
+        self.ends: Sequence[int] = [end for _, end in spans]
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -28,6 +28,7 @@ from annotator.agreement import (
     observed_agreement,
     span_f1,
     unitizing_alpha,
+    unitizing_alpha_by_category,
     unitizing_disagreement,
 )
 
@@ -670,3 +671,31 @@ def test_span_f1_rejects_bad_input() -> None:
         span_f1([("a", "d", "X", 3, 3)])
     with pytest.raises(ValueError, match="empty"):
         span_f1([("a", "d", "X", -1, 3)])
+
+
+def test_fleiss_weights_equal_repeated_rows() -> None:
+    rows = [[3, 0, 0], [1, 2, 0], [0, 1, 2], [1, 1, 1]]
+    weights = [5, 2, 7, 1]
+    expanded = [row for row, weight in zip(rows, weights, strict=True) for _ in range(weight)]
+    assert fleiss_kappa(rows, weights=weights) == fleiss_kappa(expanded)
+    with pytest.raises(ValueError, match="3 weights for 4 subjects"):
+        fleiss_kappa(rows, weights=[1, 2, 3])
+    assert math.isnan(fleiss_kappa(rows, weights=[0, 0, 0, 0]))
+
+
+def test_unitizing_alpha_by_category_equals_separate_calls() -> None:
+    rng = random.Random(11)
+    units = []
+    for rater in range(3):
+        for category in ("a", "b", "c"):
+            position = rng.randrange(5)
+            while position < 180:
+                size = rng.randint(1, 12)
+                units.append((rater, category, position, size))
+                position += size + rng.randint(1, 20)
+    overall, per_category = unitizing_alpha_by_category(units, begin=0, length=200, raters=3)
+    assert overall == unitizing_alpha(units, begin=0, length=200, raters=3)
+    for category in ("a", "b", "c"):
+        assert per_category[category] == unitizing_alpha(
+            units, begin=0, length=200, raters=3, category=category
+        )
