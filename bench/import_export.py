@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 # A sentence reads better than a list of fifty strings.
@@ -80,27 +81,38 @@ def peak_mb() -> float:
 
 
 def phase_baseline_import(corpus: Path, db: Path) -> None:
+    """The same rows as the project stores (documents and spans, with their timestamps),
+    written by plain `executemany` into tables with no index, constraint or validation."""
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("CREATE TABLE documents (seq INTEGER PRIMARY KEY, id TEXT, text TEXT)")
     conn.execute(
-        'CREATE TABLE spans (doc INTEGER, layer TEXT, start INTEGER, "end" INTEGER, label TEXT)'
+        "CREATE TABLE documents (seq INTEGER PRIMARY KEY, id TEXT, text TEXT, length INTEGER,"
+        " source TEXT, meta TEXT, created TEXT)"
     )
+    conn.execute(
+        'CREATE TABLE spans (doc INTEGER, layer TEXT, start INTEGER, "end" INTEGER, label TEXT,'
+        " created TEXT, updated TEXT)"
+    )
+    stamp = datetime.now(UTC).isoformat(timespec="microseconds")
+    insert_docs = "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)"
+    insert_spans = "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?)"
     docs, spans = [], []
     with conn, corpus.open("rb") as lines:
         for seq, line in enumerate(lines, start=1):
             record = json.loads(line)
-            docs.append((seq, record["id"], record["text"]))
+            text = record["text"]
+            docs.append((seq, record["id"], text, len(text), corpus.name, "{}", stamp))
             spans.extend(
-                (seq, s["annotator"], s["start"], s["end"], s["label"]) for s in record["spans"]
+                (seq, s["annotator"], s["start"], s["end"], s["label"], stamp, stamp)
+                for s in record["spans"]
             )
             if len(docs) >= 1000:
-                conn.executemany("INSERT INTO documents VALUES (?, ?, ?)", docs)
-                conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?)", spans)
+                conn.executemany(insert_docs, docs)
+                conn.executemany(insert_spans, spans)
                 docs.clear()
                 spans.clear()
-        conn.executemany("INSERT INTO documents VALUES (?, ?, ?)", docs)
-        conn.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?)", spans)
+        conn.executemany(insert_docs, docs)
+        conn.executemany(insert_spans, spans)
     conn.close()
 
 
