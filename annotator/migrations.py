@@ -74,6 +74,14 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         """,
     ),
+    (
+        2,
+        """
+        -- Whether a lead ever assigned documents to an annotator decides what the
+        -- annotator's queue holds; this keeps that question one index probe.
+        CREATE INDEX events_by_action ON events (action, layer);
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]

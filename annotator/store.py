@@ -10,6 +10,7 @@ audit are derived from the log alone.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -793,19 +794,26 @@ class Store:
                 (seconds, key, annotator),
             )
 
+    def _assigned_by_lead(self, annotator: str) -> bool:
+        """Whether documents were ever given to `annotator` (an `assign` event exists).
+
+        An assignment row alone does not say so: `set_status` creates one in an open
+        project, where nobody ran `annotator assign`, and opening one document must not
+        hide all the others.
+        """
+        row = self.conn.execute(
+            "SELECT 1 FROM events WHERE action = 'assign' AND layer = ? LIMIT 1", (annotator,)
+        ).fetchone()
+        return row is not None
+
     def _queue_filter(
         self, annotator: str, status: Status | None, search: str | None
     ) -> tuple[str, list[Any]]:
-        assigned_only = (
-            self.conn.execute(
-                "SELECT 1 FROM assignments WHERE annotator = ? LIMIT 1", (annotator,)
-            ).fetchone()
-            is not None
-        )
-        join = "JOIN" if assigned_only else "LEFT JOIN"
+        """FROM/WHERE for a queue: assigned documents, or the whole project if none were."""
+        join = "JOIN" if self._assigned_by_lead(annotator) else "LEFT JOIN"
         sql = f"FROM documents d {join} assignments a ON a.doc = d.seq AND a.annotator = ? "
         params: list[Any] = [annotator]
-        clauses = []
+        clauses = ["1 = 1"]
         if status is not None:
             clauses.append("coalesce(a.status, 'todo') = ?")
             params.append(status.value)
@@ -815,9 +823,7 @@ class Store:
             )
             clauses.append("(d.title LIKE ? ESCAPE '\\' OR d.id LIKE ? ESCAPE '\\')")
             params += [pattern, pattern]
-        if clauses:
-            sql += "WHERE " + " AND ".join(clauses)
-        return sql, params
+        return sql + "WHERE " + " AND ".join(clauses), params
 
     def queue(
         self,
@@ -857,7 +863,7 @@ class Store:
     def queue_position(self, annotator: str, doc_id: str) -> int:
         """Index of a document in the unfiltered queue (for 'document n of N')."""
         where, params = self._queue_filter(annotator, None, None)
-        sql = f"SELECT count(*) {where} {'AND' if 'WHERE' in where else 'WHERE'} d.seq < ?"
+        sql = f"SELECT count(*) {where} AND d.seq < ?"
         return self.conn.execute(sql, [*params, self._doc_key(doc_id)]).fetchone()[0]
 
     def unassigned_documents(self) -> list[str]:
@@ -954,6 +960,65 @@ class Store:
             },
             "progress": progress,
         }
+
+    def next_open_document(self, annotator: str, doc_id: str) -> str | None:
+        """The next document after `doc_id` in the work queue still todo or in progress.
+
+        Wraps around to the start of the queue; None when every other document is done or
+        skipped. Two indexed lookups, however long the queue.
+        """
+        where, params = self._queue_filter(annotator, None, None)
+        key = self._doc_key(doc_id)
+        still_open = "AND coalesce(a.status, 'todo') IN ('todo', 'in-progress') AND d.seq"
+        for comparison in ("> ?", "< ?"):
+            row = self.conn.execute(
+                f"SELECT d.id {where} {still_open} {comparison} ORDER BY d.seq LIMIT 1",
+                [*params, key],
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    # ------------------------------------------- exports and imports (interchange formats)
+
+    def document_ids(self) -> list[str]:
+        """Every document id in import order, without the texts (for splits)."""
+        return [row[0] for row in self.conn.execute("SELECT id FROM documents ORDER BY seq")]
+
+    def span_counts_by_layer(self) -> dict[str, int]:
+        rows = self.conn.execute("SELECT layer, count(*) FROM spans GROUP BY layer ORDER BY layer")
+        return dict(rows.fetchall())
+
+    def label_depths(self, layers: Iterable[str] | None = None) -> dict[str, int]:
+        """For each label, the most spans of it covering one character of one document layer.
+
+        An exporter with one tag column per label needs this many columns for the label
+        to keep every span (1 when spans of the label never overlap). Streams the span
+        rows without the texts.
+        """
+        sql = 'SELECT doc, layer, label, start, "end" FROM spans'
+        params: list[str] = []
+        if layers is not None:
+            params = sorted(set(layers))
+            sql += f" WHERE layer IN ({','.join('?' * len(params))})"
+        depths: dict[str, int] = {}
+        group: tuple[int, str, str] | None = None
+        ends: list[int] = []
+        for doc, layer, label, start, end in self.conn.execute(
+            sql + ' ORDER BY doc, layer, label, start, "end"', params
+        ):
+            if (doc, layer, label) != group:
+                group, ends = (doc, layer, label), []
+            while ends and ends[0] <= start:
+                heapq.heappop(ends)
+            heapq.heappush(ends, end)
+            if len(ends) > depths.get(label, 0):
+                depths[label] = len(ends)
+        return depths
+
+    def reload_scheme(self) -> None:
+        """Forget the cached scheme, e.g. after a rolled-back transaction changed it."""
+        self._scheme = None
 
 
 def _statements(sql: str) -> list[str]:

@@ -195,12 +195,15 @@ def test_assignment_status_and_time(store: Store) -> None:
     assert assignment.status is Status.DONE
     assert assignment.seconds == pytest.approx(6.0)
     assert assignment.started is not None and assignment.finished is not None
-    # alice now has an assignment, so her queue is what is assigned to her.
-    assert [item.doc_id for item in store.queue("alice")] == [doc_id]
+    # Starting work in an open project does not narrow alice's queue to that document.
+    assert [item.doc_id for item in store.queue("alice")] == [doc_id, other]
     assert store.queue_count("alice", status=Status.DONE) == 1
+    assert store.next_open_document("alice", doc_id) == other
     store.assign(other, "bob")
     store.assign(other, "bob")
+    # bob was given a document by a lead: his queue is what is assigned to him.
     assert [item.status for item in store.queue("bob")] == [Status.TODO]
+    assert [item.doc_id for item in store.queue("bob")] == [other]
     progress = store.stats()["progress"]
     assert progress["alice"]["done"] == 1 and progress["bob"]["todo"] == 1
 
