@@ -77,3 +77,65 @@ def load_scheme(path: str | Path | None = None) -> tuple[Scheme, str]:
     except UnicodeDecodeError as exc:
         raise SchemeError(f"{scheme_path}: not UTF-8 (byte {exc.start})") from exc
     return parse_scheme(text, str(scheme_path)), text
+
+
+# ------------------------------------------------------------ extending a scheme
+
+# Distinct, readable on dark and light terminals; used in order for labels added on import.
+PALETTE = (
+    "#f47067", "#6cb6ff", "#8ddb8c", "#dcbdfb", "#f69d50", "#96d0ff", "#e0823d", "#b083f0",
+    "#57ab5a", "#c69026", "#fc8dc7", "#39c5cf", "#986ee2", "#ae7c14", "#e5534b", "#316dca",
+)  # fmt: skip
+# Keys tried after the letters of the label's own name: free letters, then punctuation.
+SPARE_KEYS = "abcdefghijklmnopqrstuvwxyz!@#$%^&*()-=+;:',.\"~`|\\_"
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, except that DEL must be escaped too."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def free_key(name: str, taken: set[str]) -> str | None:
+    """A shortcut for a new label: a letter of its name if free, else any free key."""
+    from annotator.models import RESERVED_KEYS
+
+    own_letters = [char for char in name.lower() if char.isascii() and char.isalpha()]
+    for key in [*own_letters, *SPARE_KEYS]:
+        if key not in RESERVED_KEYS and key.lower() not in taken and key.isprintable():
+            return key
+    return None
+
+
+def extend_scheme(text: str, scheme: Scheme, names: list[str], source: str) -> str:
+    """The scheme's TOML with a `[[labels]]` table appended for each new label.
+
+    Appending keeps the user's file exactly, comments included; each new label gets a
+    free shortcut key (never a reserved one) and the next unused palette colour. The
+    result is validated, so a scheme that cannot take more labels fails here, by name.
+    """
+    taken_keys = {label.key.lower() for label in scheme.labels}
+    used_colours = {label.color.lower() for label in scheme.labels}
+    tables = []
+    for name in names:
+        key = free_key(name, taken_keys)
+        if key is None:
+            raise SchemeError(f"{source}: no free shortcut key left for label {name!r}")
+        taken_keys.add(key.lower())
+        colour = next((c for c in PALETTE if c not in used_colours), None)
+        if colour is None:
+            import hashlib
+
+            colour = "#" + hashlib.sha256(name.encode()).hexdigest()[:6]
+        used_colours.add(colour)
+        tables.append(
+            "\n[[labels]]\n"
+            f"name = {toml_string(name)}\n"
+            f"key = {toml_string(key)}\n"
+            f"color = {toml_string(colour)}\n"
+            f"definition = {toml_string('Added on import; describe it before labelling.')}\n"
+        )
+    extended = text.rstrip("\n") + "\n" + "".join(tables)
+    parse_scheme(extended, source)
+    return extended

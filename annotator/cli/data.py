@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,33 +21,64 @@ def register(app: typer.Typer) -> None:
 
 @reports_errors
 def import_(
-    paths: Annotated[list[Path], typer.Argument(help=".txt files, .jsonl files or folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (.txt, .jsonl, CoNLL, doccano, brat, ...)."),
+    ],
     db: DbOption = Path(DEFAULT_DB),
     layer: Annotated[str, typer.Option(help="Layer for spans that name no annotator.")] = "gold",
     scheme: Annotated[
         Path | None, typer.Option(help="Scheme for a new project (default: bundled).")
     ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="txt, jsonl, conll, doccano, brat, label-studio or prodigy "
+            "(default: detected from each file).",
+        ),
+    ] = None,
+    offsets: Annotated[
+        str,
+        typer.Option(help="How the file counts offsets: codepoint, or utf16 (JavaScript tools)."),
+    ] = "codepoint",
+    add_labels: Annotated[
+        bool,
+        typer.Option(
+            "--add-labels", help="Add labels the scheme lacks (free key and colour each)."
+        ),
+    ] = False,
 ) -> None:
     """Import documents (and their spans); each file is imported wholly or not at all."""
     from annotator.errors import InputError
-    from annotator.ingest import expand_paths, import_file
+    from annotator.ingest import OFFSET_UNITS, import_file, plan_imports
     from annotator.scheme import load_scheme
     from annotator.store import Store
 
-    files = expand_paths(paths)
+    if offsets not in OFFSET_UNITS:
+        raise typer.BadParameter(f"use one of {', '.join(OFFSET_UNITS)}", param_hint="--offsets")
+    files = plan_imports(paths, format)
     if not db.exists():
         parsed, text = load_scheme(scheme)
         Store.create(
             db, text, str(scheme) if scheme else f"builtin:{parsed.qualified_name}"
         ).close()
         info(f"created {db} with scheme {parsed.qualified_name}")
-    total_bytes = sum(path.stat().st_size for path in files)
+    total_bytes = sum(_size(path) for path, _ in files)
     failures = 0
     totals = [0, 0, 0]
     with Store.open(db) as store, _progress(total_bytes) as advance:
-        for path in files:
+        for path, file_format in files:
             try:
-                result = import_file(store, path, default_layer=layer, progress=advance)
+                result = import_file(
+                    store,
+                    path,
+                    default_layer=layer,
+                    progress=advance,
+                    format=file_format,
+                    offsets=offsets,
+                    add_labels=add_labels,
+                )
             except InputError as exc:
                 error(str(exc))
                 info(f"{path}: nothing imported from this file")
@@ -62,7 +93,12 @@ def import_(
             info(
                 f"{path}: {counts.documents} documents, {counts.skipped} skipped, "
                 f"{counts.spans} spans"
+                + (f" ({file_format})" if file_format not in ("txt", "jsonl") else "")
             )
+            if result.added_labels:
+                info(f"{path}: added labels to the scheme: {', '.join(result.added_labels)}")
+            for note in result.notes:
+                info(f"  note: {note}")
     typer.echo(
         f"imported {totals[0]} documents ({totals[1]} skipped as already present), "
         f"{totals[2]} spans"
@@ -70,6 +106,12 @@ def import_(
     if failures:
         error(f"{failures} file(s) failed; the database holds everything else")
         raise typer.Exit(1)
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
 
 
 class _progress:
@@ -105,28 +147,117 @@ class _progress:
 
 @reports_errors
 def export(
-    format: Annotated[str, typer.Argument(help="Export format, e.g. jsonl.")],
+    format: Annotated[
+        str,
+        typer.Argument(
+            help="jsonl, spacy, hf, conll, brat, label-studio, doccano, prodigy or csv."
+        ),
+    ],
     db: DbOption = Path(DEFAULT_DB),
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Output file (default: exports/<project>.<ext>)."),
+        typer.Option(
+            "-o",
+            "--output",
+            help="Output file or folder (default: exports/<project>.<ext>, or a folder).",
+        ),
     ] = None,
     layer: Annotated[
         list[str] | None,
-        typer.Option(help="Only these layers (annotator names or gold); repeatable."),
+        typer.Option(
+            help="gold, an annotator's name, or all; repeatable. Default: all for formats "
+            "that hold several layers (jsonl, csv, label-studio), gold for the others.",
+        ),
     ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(help="Train/dev/test ratios by document, e.g. 0.8,0.1,0.1 (or 0.9,0.1)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the split.")] = 0,
+    allow_lossy: Annotated[
+        bool,
+        typer.Option("--allow-lossy", help="Exit 0 even when spans were dropped or had to move."),
+    ] = False,
+    offsets: Annotated[
+        str,
+        typer.Option(help="doccano, label-studio: count offsets in codepoint or utf16 units."),
+    ] = "codepoint",
+    align: Annotated[
+        str | None,
+        typer.Option(
+            help="Spans off token boundaries: split tokens (spacy's default), expand (the "
+            "default of conll and hf), contract, or strict (drop them); prodigy keeps them exact "
+            "unless this is given.",
+        ),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="spacy: language of spacy.blank(LANG).")] = "en",
+    spans_key: Annotated[
+        str, typer.Option(help="spacy: the doc.spans key (spancat's default is sc).")
+    ] = "sc",
+    shard_docs: Annotated[
+        int,
+        typer.Option(help="spacy: documents per .spacy file; more become a folder of shards."),
+    ] = 2000,
+    hf_format: Annotated[
+        str, typer.Option(help="hf: parquet, jsonl, or parquet,jsonl.")
+    ] = "parquet",
 ) -> None:
-    """Export the project; the file appears only when it is complete."""
+    """Export the project; the output appears only when it is complete.
+
+    Spans a format cannot hold are listed on stderr and make the command exit 1, unless
+    --allow-lossy is given.
+    """
     from annotator.cli.common import open_store
-    from annotator.exporters import get_exporter
+    from annotator.exporters import ExportOptions, get_exporter
+    from annotator.ingest import OFFSET_UNITS
+    from annotator.split import parse_ratios
 
     exporter = get_exporter(format)
-    target = output or Path("exports") / f"{db.stem}{exporter.suffix}"
+    if offsets not in OFFSET_UNITS:
+        raise typer.BadParameter(f"use one of {', '.join(OFFSET_UNITS)}", param_hint="--offsets")
+    if shard_docs < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--shard-docs")
+    hf_formats = tuple(part.strip() for part in hf_format.split(",") if part.strip())
+    if not hf_formats or not set(hf_formats) <= {"parquet", "jsonl"}:
+        raise typer.BadParameter("use parquet, jsonl or parquet,jsonl", param_hint="--hf-format")
+    options = ExportOptions(
+        offsets=offsets,
+        split=parse_ratios(split) if split else None,
+        seed=seed,
+        lang=lang,
+        spans_key=spans_key,
+        align=align,
+        shard_docs=shard_docs,
+        hf_formats=hf_formats,
+    )
+    as_folder = getattr(exporter, "folder", False) or options.split is not None
+    default = f"{db.stem}-{exporter.name}" if as_folder else f"{db.stem}{exporter.suffix}"
+    target = output or Path("exports") / default
     with open_store(db) as store:
-        report = exporter.export(store, target, layer or None)
+        report = _run_export(exporter, store, target, layer, options)
     info(f"wrote {report.documents} documents, {report.spans} spans to {report.path}")
+    for note in getattr(report, "notes", []):
+        info(f"note: {note}")
+    changed = getattr(report, "changed", [])
+    if changed:
+        error(f"{len(changed)} spans were written with other offsets in {format}:")
+        for line in changed:
+            info(f"  {line}")
     if report.dropped:
         error(f"{len(report.dropped)} spans could not be represented in {format}:")
         for line in report.dropped:
             info(f"  {line}")
+    if (report.dropped or changed) and not allow_lossy:
+        info("the export is lossy: pass --allow-lossy to accept it (exit 0)")
         raise typer.Exit(1)
+
+
+def _run_export(
+    exporter: Any, store: Any, target: Path, layers: list[str] | None, options: Any
+) -> Any:
+    """Call the exporter; third-party exporters may not take options."""
+    import inspect
+
+    if "options" in inspect.signature(exporter.export).parameters:
+        return exporter.export(store, target, layers, options)
+    return exporter.export(store, target, layers)

@@ -8,43 +8,47 @@ reproduces the file byte for byte.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, Any
 
-from annotator.atomic import atomic_writer
 from annotator.exporters import ExportReport
-from annotator.store import Store
+from annotator.exporters.common import StreamingExporter
+from annotator.models import Document, SpanRow
 
 
-class JsonlExporter:
+class JsonlPart:
+    def __init__(self, path: Path) -> None:
+        self.handle: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+        self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def add(self, document: Document, spans: list[SpanRow]) -> int:
+        text = document.text
+        record = {
+            "id": document.id,
+            "text": text,
+            "source": document.source,
+            "meta": document.meta,
+            "spans": [
+                {
+                    "annotator": span.layer,
+                    "label": span.label,
+                    "start": span.start,
+                    "end": span.end,
+                    "text": text[span.start : span.end],
+                }
+                for span in spans
+            ],
+        }
+        self.handle.write(self.encode(record) + "\n")
+        return len(spans)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class JsonlExporter(StreamingExporter):
     name = "jsonl"
     suffix = ".jsonl"
-    represents_overlap = True
-    represents_nesting = True
 
-    def export(self, store: Store, target: Path, layers: Iterable[str] | None) -> ExportReport:
-        report = ExportReport(target)
-        encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-        with atomic_writer(target) as out:
-            for document, spans in store.iter_documents_with_spans(layers):
-                text = document.text
-                record = {
-                    "id": document.id,
-                    "text": text,
-                    "source": document.source,
-                    "meta": document.meta,
-                    "spans": [
-                        {
-                            "annotator": span.layer,
-                            "label": span.label,
-                            "start": span.start,
-                            "end": span.end,
-                            "text": text[span.start : span.end],
-                        }
-                        for span in spans
-                    ],
-                }
-                out.write(encode(record) + "\n")
-                report.documents += 1
-                report.spans += len(spans)
-        return report
+    def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
+        return JsonlPart(path)

@@ -1,13 +1,21 @@
-"""Readers turn files into documents (with spans); `import_paths` stores them file by file.
+"""Readers turn files into documents (with spans); `import_file` stores them file by file.
 
 Every reader streams: it yields `NewDocument`s carrying the line they came from, and the
 importer writes them in batches inside one transaction per input file. A bad record stops
 that file with `file:line: reason` and rolls the whole file back, so the database is
 exactly as it was before that file.
+
+Formats: `txt`, `jsonl` (native), `conll` (IOB2/BIOES columns, CoNLL-U), `doccano`,
+`brat` (a folder of .txt/.ann pairs, imported as one unit), `label-studio` (JSON or
+JSONL tasks), `prodigy`. `detect_format` tells them apart where that is unambiguous.
+Labels missing from the project's scheme stop the import with the full list of them,
+unless the caller allows adding them (`add_labels`).
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,45 +26,162 @@ from annotator.store import ImportCounts, NewDocument, Store
 
 BATCH_SIZE = 1000
 READABLE_SUFFIXES = (".txt", ".jsonl")
+"""What a folder is searched for when no format is given."""
 
 Progress = Callable[[int], None]
 """Called with the number of bytes read so far in the current file."""
+
+READERS = {
+    "txt": "annotator.ingest:_read_txt",
+    "jsonl": "annotator.ingest:_read_native",
+    "conll": "annotator.ingest.conll:read_conll",
+    "doccano": "annotator.ingest.doccano:read_doccano",
+    "brat": "annotator.ingest.brat:read_brat",
+    "label-studio": "annotator.ingest.labelstudio:read_label_studio",
+    "prodigy": "annotator.ingest.prodigy:read_prodigy",
+}
+FORMATS = tuple(READERS)
+SUFFIXES = {
+    "txt": (".txt",),
+    "jsonl": (".jsonl",),
+    "conll": (".conll", ".conllu", ".conllup", ".iob", ".iob2", ".bio", ".tsv"),
+    "doccano": (".jsonl",),
+    "brat": (".ann",),
+    "label-studio": (".json", ".jsonl"),
+    "prodigy": (".jsonl",),
+}
+OFFSET_UNITS = ("codepoint", "utf16")
+
+
+@dataclass
+class ReadOptions:
+    """What a reader needs besides the file; `notes` collects what it skipped on purpose."""
+
+    default_layer: str = GOLD
+    offsets: str = "codepoint"
+    """How the file counts offsets: `codepoint` or `utf16` (JavaScript tools)."""
+    predictions_layer: str = "predictions"
+    notes: list[str] = field(default_factory=list)
+
+
+Reader = Callable[[Path, ReadOptions, "Progress | None"], Iterator[NewDocument]]
 
 
 @dataclass
 class FileResult:
     path: str
     counts: ImportCounts = field(default_factory=ImportCounts)
+    format: str = "txt"
+    added_labels: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files and folders (searched recursively, sorted) to the files that will be read."""
-    found: list[Path] = []
+    return [path for path, _ in plan_imports(paths)]
+
+
+def plan_imports(paths: Iterable[str | Path], format: str | None = None) -> list[tuple[Path, str]]:
+    """What will be read, and as which format: `(path, format)` per import unit.
+
+    A brat folder (one holding `.ann` files, or any folder with `--format brat`) is one
+    unit, imported wholly or not at all; other folders are searched recursively for the
+    format's files (`.txt` and `.jsonl` when no format is given).
+    """
+    if format is not None and format not in READERS:
+        raise InputError(str(format), None, f"unknown format (use one of {', '.join(FORMATS)})")
+    found: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in READABLE_SUFFIXES)
-            )
+            if format == "brat" or (format is None and any(path.rglob("*.ann"))):
+                found.append((path, "brat"))
+                continue
+            suffixes = SUFFIXES[format] if format else READABLE_SUFFIXES
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if file.suffix in suffixes and not file.name.startswith("."):
+                    found.append((file, format or detect_format(file)))
         elif path.is_file():
-            if path.suffix not in READABLE_SUFFIXES:
-                raise InputError(str(path), None, "unsupported file type (use .txt or .jsonl)")
-            found.append(path)
+            found.append((path, format or detect_format(path)))
         else:
             raise InputError(str(path), None, "no such file or folder")
     return found
 
 
-def read_file(
-    path: Path, default_layer: str, progress: Progress | None = None
-) -> Iterator[NewDocument]:
-    if path.suffix == ".jsonl":
-        from annotator.ingest.jsonl import read_jsonl
+def detect_format(path: Path) -> str:
+    """The format of a file from its suffix and, for JSON, from its first record."""
+    if path.is_dir():
+        if any(path.rglob("*.ann")):
+            return "brat"
+        raise InputError(str(path), None, "a folder without .ann files is not a brat corpus")
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return "txt"
+    if suffix == ".ann":
+        return "brat"
+    if suffix in SUFFIXES["conll"]:
+        return "conll"
+    if suffix == ".json":
+        return "label-studio"
+    if suffix == ".jsonl":
+        return _sniff_jsonl(path)
+    raise InputError(str(path), None, f"unsupported file type (use --format: {', '.join(FORMATS)})")
 
-        return read_jsonl(path, default_layer, progress)
+
+def _sniff_jsonl(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            for raw in handle:
+                if raw.strip():
+                    record = json.loads(raw.removeprefix(b"\xef\xbb\xbf"))
+                    break
+            else:
+                return "jsonl"
+    except (OSError, ValueError):
+        return "jsonl"  # the native reader reports the exact problem
+    if not isinstance(record, dict):
+        return "jsonl"
+    if "data" in record and isinstance(record["data"], dict):
+        return "label-studio"
+    spans = record.get("spans")
+    if "_input_hash" in record or "_task_hash" in record or "tokens" in record:
+        return "prodigy"
+    if isinstance(spans, list) and any(isinstance(s, dict) and "token_start" in s for s in spans):
+        return "prodigy"
+    if "entities" in record or isinstance(record.get("label"), list):
+        return "doccano"
+    return "jsonl"
+
+
+def _read_txt(path: Path, options: ReadOptions, progress: Progress | None) -> Iterator[NewDocument]:
     from annotator.ingest.text import read_text
 
     return read_text(path, progress)
+
+
+def _read_native(
+    path: Path, options: ReadOptions, progress: Progress | None
+) -> Iterator[NewDocument]:
+    from annotator.ingest.jsonl import read_jsonl
+
+    return read_jsonl(path, options.default_layer, progress)
+
+
+def reader_for(format: str) -> Reader:
+    module_name, attribute = READERS[format].split(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def read_file(
+    path: Path,
+    default_layer: str,
+    progress: Progress | None = None,
+    *,
+    format: str | None = None,
+    options: ReadOptions | None = None,
+) -> Iterator[NewDocument]:
+    options = options or ReadOptions(default_layer=default_layer)
+    return reader_for(format or detect_format(path))(path, options, progress)
 
 
 def import_file(
@@ -66,10 +191,24 @@ def import_file(
     default_layer: str = GOLD,
     actor: str = "import",
     progress: Progress | None = None,
+    format: str | None = None,
+    offsets: str = "codepoint",
+    add_labels: bool = False,
 ) -> FileResult:
-    """Import one file in one transaction: wholly in, or (on InputError) wholly out."""
-    result = FileResult(str(path))
+    """Import one file (or brat folder) in one transaction: wholly in, or wholly out.
+
+    Labels the scheme lacks raise InputError listing all of them (with the line each
+    first appears on), unless `add_labels` extends the scheme with them, in the same
+    transaction.
+    """
+    if offsets not in OFFSET_UNITS:
+        raise InputError(str(path), None, f"unknown offset unit {offsets!r}")
+    format = format or detect_format(path)
+    result = FileResult(str(path), format=format)
+    options = ReadOptions(default_layer=default_layer, offsets=offsets, notes=result.notes)
     batch: list[NewDocument] = []
+    unknown: dict[str, int | str | None] = {}
+    """label -> where it first appears: a line, or (brat) the document's file"""
 
     def flush() -> None:
         try:
@@ -81,13 +220,72 @@ def import_file(
         result.counts.spans += counts.spans
         batch.clear()
 
-    with store.transaction():
-        for document in read_file(path, default_layer, progress):
-            batch.append(document)
-            if len(batch) >= BATCH_SIZE:
+    try:
+        with store.transaction():
+            known = set(store.scheme.label_names)
+            for document in read_file(
+                path, default_layer, progress, format=format, options=options
+            ):
+                new = [label for _, _, _, label in document.spans if label not in known]
+                if new and add_labels:
+                    fresh = list(dict.fromkeys(new))
+                    _extend_scheme(store, fresh, path, actor)
+                    known.update(fresh)
+                    result.added_labels.extend(fresh)
+                elif new:
+                    where = document.line if document.line is not None else document.source
+                    for label in new:
+                        unknown.setdefault(label, where)
+                if unknown:
+                    continue  # keep reading only to list every missing label
+                batch.append(document)
+                if len(batch) >= BATCH_SIZE:
+                    flush()
+            if unknown:
+                first = next(iter(unknown.values()))
+                first_line = first if isinstance(first, int) else None
+                raise InputError(str(path), first_line, _unknown_message(unknown, store))
+            if batch:
                 flush()
-        if batch:
-            flush()
-        if result.counts.documents or result.counts.spans:
-            store.log_import(actor, path.name, result.counts)
+            if result.counts.documents or result.counts.spans:
+                store.log_import(actor, path.name, result.counts)
+    except BaseException:
+        store.reload_scheme()
+        raise
     return result
+
+
+def _extend_scheme(store: Store, names: list[str], path: Path, actor: str) -> None:
+    from annotator.errors import SchemeError
+    from annotator.models import check_name
+    from annotator.scheme import extend_scheme
+
+    for name in names:
+        try:
+            check_name(name, "label name")
+        except ValueError as exc:
+            raise InputError(str(path), None, f"cannot add label: {exc}") from exc
+    source = store.meta("scheme_source") or "project"
+    try:
+        text = extend_scheme(store.scheme_text, store.scheme, names, source)
+    except SchemeError as exc:
+        raise InputError(str(path), None, str(exc)) from exc
+    store.update_scheme(text, source, actor=actor)
+
+
+def _unknown_message(unknown: dict[str, int | str | None], store: Store) -> str:
+    """Every label the scheme lacks, with the line where each first appears."""
+    scheme = store.scheme
+    if len(unknown) == 1:
+        listed = f"unknown label {next(iter(unknown))!r}"
+    else:
+        listed = f"{len(unknown)} unknown labels: " + ", ".join(
+            f"{label!r} ({'line ' if isinstance(where, int) else 'in '}{where})"
+            if where is not None
+            else repr(label)
+            for label, where in unknown.items()
+        )
+    return (
+        f"{listed} (scheme {scheme.qualified_name} has {', '.join(scheme.label_names)}); "
+        "add them with --add-labels, or rename them in the file"
+    )

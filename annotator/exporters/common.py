@@ -1,0 +1,213 @@
+"""What every exporter shares: layer choice, splits, staging, atomic replacement.
+
+An exporter built on `StreamingExporter` opens one *part* per output (one per split, or
+just one) and feeds it documents straight from the store's stream, so memory stays at
+one document (plus whatever a part buffers, e.g. one DocBin shard). Everything is written
+into a staging folder beside the target and renamed into place only when every part
+finished: a failed or interrupted export leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from annotator.errors import AnnotatorError
+from annotator.exporters import ExportOptions, ExportReport
+from annotator.models import GOLD, Document, SpanRow
+from annotator.split import assign_splits, split_names
+from annotator.store import Store
+
+MARKER = ".annotator-export"
+"""Left in every folder an export writes, so that a re-export may replace that folder."""
+
+ALIGN_POLICIES = ("expand", "contract", "strict")
+
+
+class Part(Protocol):
+    """One output (a file, or a folder) receiving documents in order."""
+
+    def add(self, document: Document, spans: list[SpanRow]) -> int:
+        """Write one document; returns how many of its spans were written."""
+        ...
+
+    def close(self) -> None:
+        """Finish the output (called only when every document was added)."""
+        ...
+
+
+def describe(doc_id: str, span: SpanRow, text: str, reason: str) -> str:
+    """One line of a loss report: enough to find the span in the project."""
+    return (
+        f"{doc_id} {span.layer} {span.start}-{span.end} {span.label} "
+        f"{text[span.start : span.end]!r}: {reason}"
+    )
+
+
+def extra_needed(name: str, extra: str) -> AnnotatorError:
+    return AnnotatorError(
+        f"the {name} export needs the optional dependencies: pip install 'annotator[{extra}]'"
+    )
+
+
+class StreamingExporter:
+    """Base of the built-in exporters; subclasses say what a part is."""
+
+    name = ""
+    suffix = ""
+    represents_overlap = True
+    represents_nesting = True
+    single_layer = False
+    """True when the format holds one layer: the default is then `gold`, never `all`."""
+    folder = False
+    """True when the output is a folder even without a split."""
+    default_align = "expand"
+    align_policies: tuple[str, ...] = ()
+
+    # ------------------------------------------------------------------ hooks
+
+    def begin(
+        self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
+    ) -> Any:
+        """Shared state for every part (a tokenizer, column layout...); runs first."""
+        return None
+
+    def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Part:
+        raise NotImplementedError
+
+    def part_path(self, root: Path, split: str | None) -> Path:
+        """Where a part goes: the staged target itself, or a file per split inside it."""
+        if split is None:
+            return root
+        return root / f"{split}{self.suffix}"
+
+    def finish(self, root: Path, state: Any, report: ExportReport, sizes: dict[str, int]) -> None:
+        """Write what depends on the whole export (a dataset card, a config); runs last."""
+
+    # ------------------------------------------------------------------ driver
+
+    def export(
+        self,
+        store: Store,
+        target: Path,
+        layers: Iterable[str] | None,
+        options: ExportOptions | None = None,
+    ) -> ExportReport:
+        options = options or ExportOptions()
+        if options.align is not None and options.align not in self.align_policies:
+            allowed = ", ".join(self.align_policies) or "none"
+            raise AnnotatorError(
+                f"--align {options.align}: the {self.name} export supports {allowed}"
+            )
+        report = ExportReport(target)
+        chosen = self.resolve_layers(store, layers, report)
+        state = self.begin(store, chosen, options, report)
+        splits: dict[str, str] | None = None
+        names: tuple[str | None, ...] = (None,)
+        if options.split is not None:
+            splits = assign_splits(store.document_ids(), options.split, options.seed)
+            names = split_names(options.split)
+        sizes = {name or "all": 0 for name in names}
+        folder = self.folder or splits is not None
+        with staged(target) as root:
+            if folder:
+                root.mkdir()
+            parts = {
+                name: self.open_part(self.part_path(root, name), name, state, report)
+                for name in names
+            }
+            for document, spans in store.iter_documents_with_spans(chosen):
+                name = splits[document.id] if splits is not None else None
+                report.spans += parts[name].add(document, spans)
+                report.documents += 1
+                sizes[name or "all"] += 1
+            for part in parts.values():
+                part.close()
+            self.finish(root, state, report, sizes)
+            if folder:
+                (root / MARKER).write_text(f"{self.name}\n", encoding="utf-8")
+        if splits is not None:
+            report.notes.append(
+                "split: " + ", ".join(f"{name} {count}" for name, count in sizes.items())
+            )
+        return report
+
+    def resolve_layers(
+        self, store: Store, layers: Iterable[str] | None, report: ExportReport
+    ) -> list[str] | None:
+        """`None`/`all` is every layer; a one-layer format defaults to gold and takes one."""
+        wanted = None if layers is None else list(dict.fromkeys(layers))
+        if wanted is not None and "all" in wanted:
+            wanted = None
+        if not self.single_layer:
+            return wanted
+        if layers is None:
+            wanted = [GOLD]
+        if wanted is None or len(wanted) != 1:
+            counts = store.span_counts_by_layer()
+            raise AnnotatorError(
+                f"the {self.name} format holds one layer; choose it with --layer "
+                f"(layers with spans: {_layer_list(counts)})"
+            )
+        counts = store.span_counts_by_layer()
+        if not counts.get(wanted[0]):
+            report.notes.append(
+                f"layer {wanted[0]!r} has no spans (layers with spans: {_layer_list(counts)}); "
+                "choose another with --layer"
+            )
+        return wanted
+
+
+def _layer_list(counts: dict[str, int]) -> str:
+    return ", ".join(f"{layer} ({count})" for layer, count in counts.items()) or "none"
+
+
+# ---------------------------------------------------------------------- staging
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.is_dir() and not target.is_symlink():
+        entries = list(target.iterdir())
+        if entries and not (target / MARKER).is_file():
+            raise AnnotatorError(
+                f"{target} is a folder holding other files; export to a new path "
+                "(an export only replaces a folder that an earlier export wrote)"
+            )
+
+
+def _fsync_tree(path: Path) -> None:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    for file in files:
+        with file.open("rb") as handle:
+            os.fsync(handle.fileno())
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """Yield a path in a staging folder beside `target`; move it onto `target` on success.
+
+    A file replaces a file atomically. A folder replaces an earlier export's folder with
+    two renames (the old one is removed only after the new one is in place).
+    """
+    _check_replaceable(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        built = stage / "new"
+        yield built
+        if not built.exists():
+            built.touch()
+        _fsync_tree(built)
+        _check_replaceable(target)
+        if target.is_dir() and not target.is_symlink():
+            os.rename(target, stage / "old")
+        elif target.exists() and built.is_dir():
+            os.replace(target, stage / "old")
+        os.replace(built, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

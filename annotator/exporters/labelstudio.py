@@ -1,0 +1,130 @@
+"""Label Studio: a tasks JSON file with one annotation per layer, and its labeling config.
+
+    tasks.json   [{"id", "data": {"text", "doc_id", "source"},
+                   "annotations": [{"id", "created_username", "ground_truth", "result": [
+                       {"id", "from_name": "label", "to_name": "text", "type": "labels",
+                        "value": {"start", "end", "text", "labels": [LABEL]}}]}],
+                   "predictions": [...]}]
+    config.xml   <View><Labels name="label" toName="text">...</Labels><Text .../></View>
+
+Every layer by default: each annotator's layer becomes one annotation (named in
+`created_username`), `gold` one marked `ground_truth`, and a layer named `predictions`
+goes to `predictions`, as the importer reads them back. Offsets are code points (current
+Label Studio); `--offsets utf16` for versions that counted UTF-16 units. Region ids are
+hashes of the span, so the same project always gives the same file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import quoteattr
+
+from annotator.exporters import ExportOptions, ExportReport
+from annotator.exporters.common import StreamingExporter
+from annotator.ingest.common import from_codepoints
+from annotator.models import GOLD, Document, SpanRow
+from annotator.store import Store
+
+PREDICTIONS = "predictions"
+FROM_NAME = "label"
+TO_NAME = "text"
+
+
+def labeling_config(store: Store) -> str:
+    labels = "\n".join(
+        f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}/>"
+        for label in store.scheme.labels
+    )
+    return (
+        "<View>\n"
+        f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{labels}\n  </Labels>\n'
+        f'  <Text name="{TO_NAME}" value="$text"/>\n'
+        "</View>\n"
+    )
+
+
+def region_id(doc_id: str, span: SpanRow) -> str:
+    key = f"{doc_id}\x00{span.layer}\x00{span.start}\x00{span.end}\x00{span.label}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+class LabelStudioPart:
+    def __init__(self, path: Path, unit: str) -> None:
+        self.handle: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+        self.handle.write("[")
+        self.unit = unit
+        self.count = 0
+        self.annotations = 0
+        self.encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
+
+    def add(self, document: Document, spans: list[SpanRow]) -> int:
+        text = document.text
+        unit = self.unit
+        by_layer: dict[str, list[dict[str, Any]]] = {}
+        for span in spans:
+            by_layer.setdefault(span.layer, []).append(
+                {
+                    "id": region_id(document.id, span),
+                    "from_name": FROM_NAME,
+                    "to_name": TO_NAME,
+                    "type": "labels",
+                    "value": {
+                        "start": from_codepoints(text, span.start, unit),
+                        "end": from_codepoints(text, span.end, unit),
+                        "text": text[span.start : span.end],
+                        "labels": [span.label],
+                    },
+                }
+            )
+        self.count += 1
+        annotations, predictions = [], []
+        for layer, result in by_layer.items():
+            if layer == PREDICTIONS:
+                predictions.append({"model_version": PREDICTIONS, "result": result})
+                continue
+            self.annotations += 1
+            annotations.append(
+                {
+                    "id": self.annotations,
+                    "created_username": layer,
+                    "ground_truth": layer == GOLD,
+                    "result": result,
+                }
+            )
+        data: dict[str, Any] = {"text": text, "doc_id": document.id}
+        if document.source is not None:
+            data["source"] = document.source
+        task = {"id": self.count, "data": data, "annotations": annotations}
+        if predictions:
+            task["predictions"] = predictions
+        self.handle.write(("\n" if self.count == 1 else ",\n") + self.encode(task))
+        return len(spans)
+
+    def close(self) -> None:
+        self.handle.write("\n]\n")
+        self.handle.close()
+
+
+class LabelStudioExporter(StreamingExporter):
+    name = "label-studio"
+    suffix = ".json"
+    folder = True
+
+    def begin(
+        self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
+    ) -> Any:
+        if options.offsets == "utf16":
+            report.notes.append("offsets count UTF-16 units (for older Label Studio versions)")
+        return {"unit": options.offsets, "config": labeling_config(store)}
+
+    def part_path(self, root: Path, split: str | None) -> Path:
+        return root / f"{split or 'tasks'}.json"
+
+    def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
+        return LabelStudioPart(path, state["unit"])
+
+    def finish(self, root: Path, state: Any, report: ExportReport, sizes: dict[str, int]) -> None:
+        (root / "config.xml").write_text(state["config"], encoding="utf-8")

@@ -1,0 +1,132 @@
+"""Shared by the interchange readers: JSON lines, offset units, span checks, layer names."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.ingest import Progress
+from annotator.models import check_name
+from annotator.offsets import codepoint_to_utf16, utf16_length, utf16_to_codepoint
+
+
+def read_json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int, Any]]:
+    """`(line number, parsed value)` per non-blank line; bad UTF-8 or JSON names the line."""
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(name, None, f"cannot read: {exc.strerror or exc}") from exc
+    done = 0
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            done += len(raw)
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(name, number, f"invalid UTF-8 at column {exc.start + 1}") from exc
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    name, number, f"invalid JSON: {exc.msg} at column {exc.colno}"
+                ) from exc
+            yield number, value
+            if progress is not None and number % 256 == 0:
+                progress(done)
+    if progress is not None:
+        progress(done)
+
+
+def read_text_file(path: Path) -> str:
+    """A whole UTF-8 file (BOM dropped), with the line of any invalid byte in the error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from exc
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start}") from exc
+
+
+def check_text(text: Any, fail: Any) -> str:
+    if not isinstance(text, str):
+        raise fail(f"text must be a string, got {type(text).__name__}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise fail(f"text holds an unpaired surrogate at {exc.start}") from exc
+    return text
+
+
+def to_codepoints(text: str, start: Any, end: Any, unit: str, what: str) -> tuple[int, int]:
+    """Offsets in the file's unit to code points; ValueError says what is wrong."""
+    if type(start) is not int or type(end) is not int:
+        raise ValueError(f"{what}: start and end must be integers, got {start!r}, {end!r}")
+    if unit == "utf16" and utf16_length(text) != len(text):
+        length = utf16_length(text)
+        if not 0 <= start < end <= length:
+            raise ValueError(
+                f"{what}: offsets {start}-{end} out of range for a text of {length} UTF-16 units"
+            )
+        try:
+            return utf16_to_codepoint(text, start), utf16_to_codepoint(text, end)
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from None
+    if not 0 <= start < end <= len(text):
+        raise ValueError(
+            f"{what}: offsets {start}-{end} out of range for a text of {len(text)} characters"
+        )
+    return start, end
+
+
+def mismatch(
+    text: str, start: int, end: int, expected: str, unit: str, raw: tuple[int, int]
+) -> str:
+    """The error for a span whose own text differs from the document's, with a hint."""
+    message = f"span text {expected!r} does not match {text[start:end]!r} at {raw[0]}-{raw[1]}"
+    if unit == "codepoint" and utf16_length(text) != len(text):
+        try:
+            u_start, u_end = utf16_to_codepoint(text, raw[0]), utf16_to_codepoint(text, raw[1])
+        except ValueError:
+            return message
+        if text[u_start:u_end] == expected:
+            message += " (the offsets count UTF-16 units: import with --offsets utf16)"
+    elif unit == "utf16" and text[raw[0] : raw[1]] == expected:
+        message += " (the offsets count code points: import without --offsets utf16)"
+    return message
+
+
+def from_codepoints(text: str, offset: int, unit: str) -> int:
+    """A code-point offset in the unit a format counts in (for exporters)."""
+    return codepoint_to_utf16(text, offset) if unit == "utf16" else offset
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def layer_name(value: Any) -> str | None:
+    """A tool's user name as a layer name, or None when nothing usable is left."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"user{value}"
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if "@" in value:
+        value = value.split("@", 1)[0]
+    value = _UNSAFE.sub("-", value).strip("-._")[:64]
+    try:
+        return check_name(value, "annotator")
+    except ValueError:
+        return None

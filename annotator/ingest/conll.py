@@ -1,0 +1,336 @@
+"""CoNLL-style column files: CoNLL-2003 IOB, IOB2/BIOES columns, CoNLL-U (Plus).
+
+The layout is read from the file itself: the separator (tabs if the first token line has
+one, else runs of spaces), an index column (integers, as in CoNLL-U and GermEval), the
+token column, and every column whose values are all tags (`O`, `B-X`, `I-X`, `E-X`,
+`S-X`, BILOU too) in the first sentence; other columns (POS, chunk heads...) are named
+in the import notes and ignored. `# global.columns` of CoNLL-U Plus names the columns.
+
+Documents: `-DOCSTART-` lines (or CoNLL-U `# newdoc`) separate them; in a file with
+neither, each sentence is a document. The text is rebuilt from the tokens: a sentence's
+`# text =` comment is used when the tokens can be found in it in order, else tokens are
+joined by a space (none after `SpaceAfter=No`), sentences by a line break. Tags are read
+leniently, as conlleval does (an `I-` after `O` opens a chunk), so strict IOB2 files and
+IOB1 files read alike. Every tag column goes to the same layer; identical spans from two
+columns are stored once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.ingest import Progress, ReadOptions
+from annotator.store import NewDocument
+
+TAG = re.compile(r"^(?:O|([BIESLU])-(.+))$")
+DOCSTART = "-DOCSTART-"
+INDEX = re.compile(r"^\d+$")
+SKIPPED_INDEX = re.compile(r"^\d+[-.]\d+$")  # CoNLL-U multiword ranges and empty nodes
+
+
+@dataclass
+class Layout:
+    tabs: bool
+    width: int
+    index: int | None
+    token: int
+    tags: list[int]
+    misc: int | None
+
+
+@dataclass
+class Sentence:
+    line: int
+    tokens: list[str] = field(default_factory=list)
+    no_space: list[bool] = field(default_factory=list)
+    columns: list[list[str]] = field(default_factory=list)
+    text: str | None = None
+
+
+@dataclass
+class DocumentBuffer:
+    line: int
+    doc_id: str | None = None
+    comments: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def read_conll(
+    path: Path, options: ReadOptions, progress: Progress | None = None
+) -> Iterator[NewDocument]:
+    reader = _Reader(path, options)
+    yield from reader.read(progress)
+
+
+class _Reader:
+    def __init__(self, path: Path, options: ReadOptions) -> None:
+        self.path = path
+        self.name = str(path)
+        self.options = options
+        self.layout: Layout | None = None
+        self.column_names: list[str] | None = None
+        self.by_document = False
+        self.current: DocumentBuffer | None = None
+
+    def fail(self, line: int | None, reason: str) -> InputError:
+        return InputError(self.name, line, reason)
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self, progress: Progress | None) -> Iterator[NewDocument]:
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            raise self.fail(None, f"cannot read: {exc.strerror or exc}") from exc
+        block: list[tuple[int, str]] = []
+        done = 0
+        with handle:
+            for number, raw in enumerate(handle, start=1):
+                done += len(raw)
+                if number == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                try:
+                    line = raw.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as exc:
+                    raise self.fail(number, f"invalid UTF-8 at column {exc.start + 1}") from exc
+                if line.strip():
+                    block.append((number, line))
+                    continue
+                if block:
+                    yield from self.block(block)
+                    block = []
+                if progress is not None and number % 1024 == 0:
+                    progress(done)
+            if block:
+                yield from self.block(block)
+        if self.current is not None and self.current.sentences:
+            yield self.document(self.current)
+        if progress is not None:
+            progress(done)
+
+    def block(self, lines: list[tuple[int, str]]) -> Iterator[NewDocument]:
+        """One run of non-blank lines: comments, then tokens; `-DOCSTART-` may split it."""
+        position = 0
+        while position < len(lines):
+            number, line = lines[position]
+            if self.split(line)[0] == DOCSTART:
+                yield from self.start_document(number, None)
+                position += 1
+                continue
+            comments: list[tuple[int, str]] = []
+            while position < len(lines) and lines[position][1].startswith("#"):
+                if self.layout is not None and self.is_token_line(lines[position][1]):
+                    break
+                comments.append(lines[position])
+                position += 1
+            body_start = position
+            while position < len(lines) and self.split(lines[position][1])[0] != DOCSTART:
+                position += 1
+            body = lines[body_start:position]
+            if self.layout is None and body:
+                self.layout = self.detect(body, comments)
+                # leading '#' lines are tokens after all when they fit the layout
+                while comments and self.is_token_line(comments[-1][1]):
+                    body.insert(0, comments.pop())
+            yield from self.sentence(comments, body)
+
+    def start_document(self, line: int, doc_id: str | None) -> Iterator[NewDocument]:
+        if self.current is not None and self.current.sentences:
+            yield self.document(self.current)
+        self.by_document = True
+        self.current = DocumentBuffer(line, doc_id)
+
+    def sentence(
+        self, comments: list[tuple[int, str]], body: list[tuple[int, str]]
+    ) -> Iterator[NewDocument]:
+        text_comment = None
+        kept_comments = []
+        for number, comment in comments:
+            content = comment[1:].strip()
+            key, _, value = content.partition("=")
+            key = key.strip()
+            if key == "newdoc" or key.startswith("newdoc "):
+                doc_id = value.strip() if key == "newdoc id" else None
+                yield from self.start_document(number, doc_id or None)
+            elif key == "text" and value:
+                text_comment = value[1:] if value.startswith(" ") else value
+            elif key == "global.columns":
+                self.column_names = value.split()
+            elif content:
+                kept_comments.append(content)
+        if not body:
+            if kept_comments and self.current is not None:
+                self.current.comments.extend(kept_comments)
+            return
+        sentence = self.parse(body)
+        sentence.text = text_comment
+        if self.by_document:
+            assert self.current is not None
+            self.current.comments.extend(kept_comments)
+            self.current.sentences.append(sentence)
+            return
+        single = DocumentBuffer(comments[0][0] if comments else body[0][0])
+        single.comments = kept_comments
+        single.sentences.append(sentence)
+        yield self.document(single)
+
+    # ------------------------------------------------------------------ layout
+
+    def split(self, line: str) -> list[str]:
+        tabs = self.layout.tabs if self.layout is not None else "\t" in line
+        fields = line.split("\t") if tabs else line.split()
+        return fields or [""]
+
+    def is_token_line(self, line: str) -> bool:
+        layout = self.layout
+        assert layout is not None
+        fields = self.split(line)
+        return len(fields) == layout.width and all(TAG.match(fields[i]) for i in layout.tags)
+
+    def detect(self, body: list[tuple[int, str]], comments: list[tuple[int, str]]) -> Layout:
+        for _, comment in comments:
+            key, _, value = comment[1:].strip().partition("=")
+            if key.strip() == "global.columns":
+                self.column_names = value.split()
+        tabs = "\t" in body[0][1]
+        rows = [(number, line.split("\t") if tabs else line.split()) for number, line in body]
+        width = len(rows[0][1])
+        for number, fields in rows:
+            if len(fields) != width:
+                raise self.fail(number, f"{len(fields)} columns where the first line has {width}")
+        values = [[fields[i] for _, fields in rows] for i in range(width)]
+        names = [name.lower() for name in self.column_names or []]
+        misc = None
+        if len(names) == width:
+            index = names.index("id") if "id" in names else None
+            token = names.index("form") if "form" in names else (1 if index == 0 else 0)
+            misc = names.index("misc") if "misc" in names else None
+        else:
+            index = 0 if width > 1 and all(_is_index(v) for v in values[0]) else None
+            token = 1 if index == 0 else 0
+            if index == 0 and width == 10:  # plain CoNLL-U
+                misc = 9
+        tags = [
+            i
+            for i in range(width)
+            if i not in (index, token, misc) and all(TAG.match(v) for v in values[i])
+        ]
+        ignored = [i + 1 for i in range(width) if i not in (index, token, misc, *tags)]
+        if ignored:
+            self.options.notes.append(
+                f"{self.name}: column(s) {', '.join(map(str, ignored))} hold no tags; ignored"
+            )
+        return Layout(tabs, width, index, token, tags, misc)
+
+    def parse(self, body: list[tuple[int, str]]) -> Sentence:
+        layout = self.layout
+        assert layout is not None
+        sentence = Sentence(body[0][0], columns=[[] for _ in layout.tags])
+        for number, line in body:
+            fields = self.split(line)
+            if len(fields) != layout.width:
+                raise self.fail(
+                    number, f"{len(fields)} columns where the file's layout has {layout.width}"
+                )
+            if layout.index is not None and SKIPPED_INDEX.match(fields[layout.index]):
+                continue
+            for column, i in zip(sentence.columns, layout.tags, strict=True):
+                tag = fields[i]
+                if not TAG.match(tag):
+                    raise self.fail(number, f"column {i + 1}: {tag!r} is not a tag (O, B-X, I-X)")
+                column.append(tag)
+            sentence.tokens.append(fields[layout.token])
+            misc = fields[layout.misc] if layout.misc is not None else ""
+            sentence.no_space.append("SpaceAfter=No" in misc.split("|"))
+        return sentence
+
+    # ---------------------------------------------------------------- documents
+
+    def document(self, buffer: DocumentBuffer) -> NewDocument:
+        parts: list[str] = []
+        spans: list[tuple[str, int, int, str]] = []
+        offset = 0
+        layer = self.options.default_layer
+        for sentence in buffer.sentences:
+            if parts:
+                parts.append("\n")
+                offset += 1
+            text, starts = _sentence_text(sentence)
+            parts.append(text)
+            for column in sentence.columns:
+                for first, last, label in _chunks(column):
+                    end = starts[last - 1] + len(sentence.tokens[last - 1])
+                    spans.append((layer, offset + starts[first], offset + end, label))
+            offset += len(text)
+        meta = {"comments": buffer.comments} if buffer.comments else {}
+        return NewDocument(
+            text="".join(parts),
+            id=buffer.doc_id,
+            source=self.path.name,
+            meta=meta,
+            spans=spans,
+            line=buffer.line,
+        )
+
+
+def _is_index(value: str) -> bool:
+    return bool(INDEX.match(value) or SKIPPED_INDEX.match(value))
+
+
+def _sentence_text(sentence: Sentence) -> tuple[str, list[int]]:
+    """The sentence's text and each token's start in it (its `# text` when tokens fit)."""
+    if sentence.text is not None:
+        starts = []
+        position = 0
+        text = sentence.text
+        for token in sentence.tokens:
+            found = text.find(token, position)
+            if found < 0 or text[position:found].strip():
+                break
+            starts.append(found)
+            position = found + len(token)
+        else:
+            if not text[position:].strip():
+                return text, starts
+    pieces: list[str] = []
+    starts = []
+    position = 0
+    for token, no_space in zip(sentence.tokens, sentence.no_space, strict=True):
+        starts.append(position)
+        pieces.append(token)
+        position += len(token)
+        if not no_space:
+            pieces.append(" ")
+            position += 1
+    text = "".join(pieces)
+    if text.endswith(" "):
+        text = text[:-1]
+    return text, starts
+
+
+def _chunks(tags: list[str]) -> Iterator[tuple[int, int, str]]:
+    """`(first, last, label)` token ranges, read leniently as conlleval does."""
+    label: str | None = None
+    first = 0
+    for position, tag in enumerate(tags):
+        match = TAG.match(tag)
+        assert match is not None
+        prefix, name = match.group(1), match.group(2)
+        if prefix is None:
+            if label is not None:
+                yield first, position, label
+            label = None
+            continue
+        if prefix in "BSU" or name != label:
+            if label is not None:
+                yield first, position, label
+            label, first = name, position
+        if prefix in "ESLU":
+            yield first, position + 1, name
+            label = None
+    if label is not None:
+        yield first, len(tags), label

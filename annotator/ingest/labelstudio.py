@@ -1,0 +1,203 @@
+"""Label Studio tasks: a JSON array (or one task object) or JSONL, as exported or imported.
+
+Each task's `data` holds the text (`data.text`, or its only string field); spans come
+from `labels`-type results of every annotation (old exports call them `completions`),
+one layer per annotator (`created_username`, else `completed_by`: an e-mail's local part
+or `userN`; else the default layer), and from `predictions` into a separate layer
+(`predictions`). Cancelled annotations are skipped. Every region's `value.text` must equal
+the document at its offsets: a mismatch names the file, the task's line and the region,
+with a hint when the offsets are UTF-16 units (`--offsets utf16`). Other result types
+(choices, relations, ...) are counted in the notes. `data.doc_id` becomes the id, other
+data fields the meta.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.ingest import Progress, ReadOptions
+from annotator.ingest.common import (
+    check_text,
+    layer_name,
+    mismatch,
+    read_json_lines,
+    read_text_file,
+    to_codepoints,
+)
+from annotator.store import NewDocument
+
+
+def read_label_studio(
+    path: Path, options: ReadOptions, progress: Progress | None = None
+) -> Iterator[NewDocument]:
+    ignored: Counter[str] = Counter()
+    tasks = _json_lines(path, progress) if path.suffix == ".jsonl" else _json_array(path)
+    for number, task in tasks:
+        yield _task(task, path, number, options, ignored)
+    if ignored:
+        listed = ", ".join(f"{count} {kind}" for kind, count in sorted(ignored.items()))
+        options.notes.append(f"{path}: not imported: {listed}")
+
+
+def _json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int, Any]]:
+    yield from read_json_lines(path, progress)
+
+
+def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
+    """Tasks of a JSON array with the line each starts on (one task object: line 1)."""
+    text = read_text_file(path)
+    decoder = json.JSONDecoder()
+    position = _skip(text, 0)
+    if position < len(text) and text[position] == "{":
+        value, _ = _decode(decoder, text, position, path)
+        yield text.count("\n", 0, position) + 1, value
+        return
+    if position >= len(text) or text[position] != "[":
+        raise InputError(str(path), 1, "expected a JSON array of tasks (or one task object)")
+    position = _skip(text, position + 1)
+    line, counted = 1, 0
+    if position < len(text) and text[position] == "]":
+        return
+    while True:
+        line += text.count("\n", counted, position)
+        counted = position
+        value, position = _decode(decoder, text, position, path)
+        yield line, value
+        position = _skip(text, position)
+        if position < len(text) and text[position] == ",":
+            position = _skip(text, position + 1)
+            continue
+        if position < len(text) and text[position] == "]":
+            return
+        where = text.count("\n", 0, position) + 1
+        raise InputError(str(path), where, "expected ',' or ']' between tasks")
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _decode(decoder: json.JSONDecoder, text: str, position: int, path: Path) -> tuple[Any, int]:
+    try:
+        return decoder.raw_decode(text, position)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from exc
+
+
+def _task(
+    task: Any, path: Path, number: int, options: ReadOptions, ignored: Counter[str]
+) -> NewDocument:
+    def fail(reason: str) -> InputError:
+        return InputError(str(path), number, reason)
+
+    if not isinstance(task, dict):
+        raise fail(f"expected a task object, got {type(task).__name__}")
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise fail("task has no 'data' object")
+    key = "text"
+    if key not in data:
+        strings = [name for name, value in data.items() if isinstance(value, str)]
+        if len(strings) != 1:
+            raise fail(f"which data field holds the text? none is 'text' (fields: {list(data)})")
+        key = strings[0]
+    text = check_text(data[key], fail)
+    spans: list[tuple[str, int, int, str]] = []
+    annotations = task.get("annotations")
+    if annotations is None:
+        annotations = task.get("completions", [])
+    if not isinstance(annotations, list):
+        raise fail("'annotations' must be a list")
+    for index, annotation in enumerate(annotations):
+        if not isinstance(annotation, dict):
+            raise fail(f"annotations[{index}]: expected an object")
+        if annotation.get("was_cancelled"):
+            ignored["cancelled annotations"] += 1
+            continue
+        layer = (
+            layer_name(annotation.get("created_username"))
+            or _user(annotation.get("completed_by"))
+            or options.default_layer
+        )
+        spans += _results(annotation, f"annotations[{index}]", text, layer, options, fail, ignored)
+    predictions = task.get("predictions") or []
+    if not isinstance(predictions, list):
+        raise fail("'predictions' must be a list")
+    for index, prediction in enumerate(predictions):
+        if not isinstance(prediction, dict):
+            raise fail(f"predictions[{index}]: expected an object")
+        spans += _results(
+            prediction,
+            f"predictions[{index}]",
+            text,
+            options.predictions_layer,
+            options,
+            fail,
+            ignored,
+        )
+    doc_id = data.get("doc_id")
+    source = data.get("source")
+    meta = {k: v for k, v in data.items() if k not in (key, "doc_id", "source")}
+    return NewDocument(
+        text=text,
+        id=doc_id if isinstance(doc_id, str) and doc_id else None,
+        source=source if isinstance(source, str) else None,
+        meta=meta,
+        spans=spans,
+        line=number,
+    )
+
+
+def _user(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("username") or value.get("id")
+    return layer_name(value)
+
+
+def _results(
+    container: dict[str, Any],
+    what: str,
+    text: str,
+    layer: str,
+    options: ReadOptions,
+    fail: Any,
+    ignored: Counter[str],
+) -> list[tuple[str, int, int, str]]:
+    result = container.get("result") or []
+    if not isinstance(result, list):
+        raise fail(f"{what}.result must be a list")
+    spans = []
+    for index, region in enumerate(result):
+        where = f"{what}.result[{index}]"
+        if not isinstance(region, dict):
+            raise fail(f"{where}: expected an object")
+        value = region.get("value")
+        if not isinstance(value, dict) or "start" not in value or "labels" not in value:
+            ignored[f"{region.get('type', 'untyped')} results"] += 1
+            continue
+        if not isinstance(value["start"], int):
+            ignored[f"{region.get('type', 'untyped')} results without character offsets"] += 1
+            continue
+        try:
+            start, end = to_codepoints(
+                text, value["start"], value.get("end"), options.offsets, where
+            )
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        if "text" in value and value["text"] != text[start:end]:
+            raw = (value["start"], value["end"])
+            raise fail(
+                f"{where}: " + mismatch(text, start, end, value["text"], options.offsets, raw)
+            )
+        labels = value["labels"]
+        if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+            raise fail(f"{where}: 'labels' must be a list of label names")
+        spans += [(layer, start, end, label) for label in labels]
+    return spans

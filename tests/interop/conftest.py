@@ -1,0 +1,39 @@
+"""Fixtures for the interop tests: a project holding the formats corpus, and export helpers.
+
+The corpus (tests/data/formats/corpus.jsonl) has overlapping and nested spans, emoji
+(with ZWJ sequences and variation selectors), CJK, combining marks, CRLF, tabs and double
+spaces, several layers, and a document without spans.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.exporters import ExportOptions, ExportReport, get_exporter
+from annotator.ingest import import_file
+from annotator.store import Store
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "formats" / "corpus.jsonl"
+
+
+@pytest.fixture
+def corpus(store: Store) -> Store:
+    import_file(store, CORPUS)
+    return store
+
+
+def export(
+    store: Store, fmt: str, target: Path, layers: list[str] | None = None, **options: Any
+) -> ExportReport:
+    return get_exporter(fmt).export(store, target, layers, ExportOptions(**options))
+
+
+def stored_spans(store: Store, layer: str = "gold") -> dict[str, list[tuple[int, int, str]]]:
+    """Document id -> that layer's spans, sorted: what every export must give back."""
+    return {
+        document.id: sorted((s.start, s.end, s.label) for s in spans)
+        for document, spans in store.iter_documents_with_spans([layer])
+    }

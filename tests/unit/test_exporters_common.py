@@ -1,0 +1,173 @@
+"""What every exporter shares: layers, splits, atomic replacement, missing extras, the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.errors import AnnotatorError
+from annotator.exporters import ExportOptions, available, get_exporter
+from annotator.ingest import import_file
+from annotator.split import assign_splits, parse_ratios, split_sizes
+from annotator.store import NewDocument, Store
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "formats" / "corpus.jsonl"
+
+
+@pytest.fixture
+def corpus(store: Store) -> Store:
+    import_file(store, CORPUS)
+    return store
+
+
+def run(*args: str, code: int = 0) -> tuple[str, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    return result.stdout, result.stderr
+
+
+def test_every_issue_format_is_registered_native_first() -> None:
+    names = available()
+    assert names[0] == "jsonl"
+    assert set(names) >= {
+        "spacy",
+        "hf",
+        "conll",
+        "brat",
+        "label-studio",
+        "doccano",
+        "prodigy",
+        "csv",
+    }
+    for name in names:
+        exporter = get_exporter(name)
+        assert exporter.name == name
+        assert isinstance(exporter.represents_overlap, bool)
+
+
+def test_splits_are_exact_deterministic_and_disjoint() -> None:
+    ids = [f"doc-{n}" for n in range(101)]
+    first = assign_splits(ids, (0.8, 0.1, 0.1), seed=7)
+    assert first == assign_splits(list(reversed(ids)), (0.8, 0.1, 0.1), seed=7)
+    assert first != assign_splits(ids, (0.8, 0.1, 0.1), seed=8)
+    counts = {name: list(first.values()).count(name) for name in ("train", "dev", "test")}
+    assert counts == {"train": 81, "dev": 10, "test": 10}
+    assert split_sizes(3, (0.5, 0.25, 0.25)) == [1, 1, 1]  # largest remainders
+    assert sum(split_sizes(7, (0.34, 0.33, 0.33))) == 7
+    assert parse_ratios("80,10,10") == (0.8, 0.1, 0.1)
+    assert parse_ratios("0.9,0.1") == (0.9, 0.1)
+
+
+@pytest.mark.parametrize("text", ["0.8,0.1", "a,b", "1", "0.5,0.5,0.5,-0.5", "0.5,0.2,0.2"])
+def test_bad_split_ratios_are_refused(text: str) -> None:
+    if text == "0.8,0.1":
+        with pytest.raises(AnnotatorError, match="add up to 1"):
+            parse_ratios(text)
+        return
+    with pytest.raises(AnnotatorError, match="--split"):
+        parse_ratios(text)
+
+
+def test_single_layer_formats_default_to_gold_and_refuse_all(corpus: Store) -> None:
+    exporter = get_exporter("doccano")
+    report = exporter.export(corpus, Path("gold.jsonl"), None, ExportOptions())
+    assert report.spans == 22
+    with pytest.raises(AnnotatorError, match=r"holds one layer.*gold \(22\)"):
+        exporter.export(corpus, Path("x.jsonl"), ["all"], ExportOptions())
+    with pytest.raises(AnnotatorError, match="holds one layer"):
+        exporter.export(corpus, Path("x.jsonl"), ["gold", "alice"], ExportOptions())
+    report = exporter.export(corpus, Path("nobody.jsonl"), ["carol"], ExportOptions())
+    assert report.spans == 0 and "has no spans" in report.notes[0]
+    assert not Path("x.jsonl").exists()
+
+
+def test_a_failed_export_leaves_the_previous_output(corpus: Store, monkeypatch) -> None:
+    exporter = get_exporter("conll")
+    exporter.export(corpus, Path("out.conll"), None, ExportOptions())
+    before = Path("out.conll").read_bytes()
+    from annotator.exporters import conll
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(conll, "bio_tags", broken)
+    with pytest.raises(RuntimeError):
+        exporter.export(corpus, Path("out.conll"), None, ExportOptions())
+    assert Path("out.conll").read_bytes() == before
+    assert not [p for p in Path().iterdir() if p.name.startswith(".out.conll")]  # no staging
+
+
+def test_folders_are_replaced_only_when_an_export_wrote_them(corpus: Store) -> None:
+    exporter = get_exporter("brat")
+    exporter.export(corpus, Path("brat"), None, ExportOptions())
+    (Path("brat") / "stale.txt").write_text("old", "utf-8")
+    exporter.export(corpus, Path("brat"), None, ExportOptions())  # an earlier export: replaced
+    assert not (Path("brat") / "stale.txt").exists()
+    Path("mine").mkdir()
+    (Path("mine") / "thesis.tex").write_text("precious", "utf-8")
+    with pytest.raises(AnnotatorError, match="holding other files"):
+        exporter.export(corpus, Path("mine"), None, ExportOptions())
+    assert (Path("mine") / "thesis.tex").read_text("utf-8") == "precious"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "module", "extra"), [("spacy", "spacy", "spacy"), ("hf", "pyarrow", "hf")]
+)
+def test_a_missing_optional_dependency_names_the_extra(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch, fmt: str, module: str, extra: str
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(AnnotatorError, match=rf"pip install 'annotator\[{extra}\]'"):
+        get_exporter(fmt).export(corpus, Path("x"), None, ExportOptions())
+
+
+def test_cli_lists_lossy_spans_and_exits_1_unless_allowed(db_path: Path) -> None:
+    with Store.create(db_path, _scheme(), "test") as store, store.transaction():
+        store.import_documents(
+            [
+                NewDocument(
+                    text="Ukraine’s neutrality is   demanded.",
+                    id="d",
+                    spans=[("gold", 0, 3, "demand"), ("gold", 24, 26, "quote")],
+                )
+            ]
+        )
+    _, err = run("export", "conll", "--db", db_path, "-o", "out.conll", code=1)
+    assert "1 spans were written with other offsets in conll" in err
+    assert "d gold 0-3 demand 'Ukr': written as 0-9 'Ukraine’s'" in err
+    assert "1 spans could not be represented in conll" in err
+    assert "d gold 24-26 quote '  ': covers no whole token" in err
+    assert "--allow-lossy" in err
+    assert Path("out.conll").exists()  # written, but the exit code says it is lossy
+    run("export", "conll", "--db", db_path, "-o", "out.conll", "--allow-lossy")
+    _, err = run("export", "spacy", "--db", db_path, "-o", "out.spacy")  # lossless: splits
+    assert "tokens split at span boundaries" in err
+
+
+def test_cli_split_writes_one_file_per_split_and_default_paths(db_path: Path) -> None:
+    run("import", "--db", db_path, CORPUS)
+    run("export", "doccano", "--db", db_path, "--split", "0.5,0.5", "--seed", "2")
+    folder = Path("exports") / "project-doccano"
+    ids = {
+        name: [
+            json.loads(line)["id"]
+            for line in (folder / f"{name}.jsonl").open("r", encoding="utf-8")
+        ]
+        for name in ("train", "test")
+    }
+    assert len(ids["train"]) == len(ids["test"]) == 3
+    assert not set(ids["train"]) & set(ids["test"])
+    _, err = run("export", "csv", "--db", db_path, "--layer", "bob")
+    assert "wrote 6 documents, 1 spans to exports/project.csv" in err
+    _, err = run("export", "doccano", "--db", db_path, "--offsets", "utf8", code=2)
+
+
+def _scheme() -> str:
+    from annotator.scheme import load_scheme
+
+    return load_scheme()[1]
