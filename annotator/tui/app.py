@@ -1,0 +1,131 @@
+"""The app: owns the store and the annotator's name, switches screens, counts the queue.
+
+Kept small on purpose (screens hold the UI). The queue counts grow with the corpus, so a
+thread worker makes them on its own connection and hands them to the screens.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
+
+from annotator.errors import StoreError
+from annotator.models import Status
+from annotator.store import Store
+from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
+from annotator.tui.screens.help import HelpScreen, bindings_of
+from annotator.tui.screens.queue import QueueScreen
+from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.virtual_list import VirtualList
+
+HELP_NOTES = (
+    "Labelling: select with shift+arrows (a token at a time) or drag with the mouse, then "
+    "press a label's key or number; with no selection the key labels the token under the "
+    "cursor. Press another label's key to add a second, overlapping span on the same text.\n"
+    "Overlaps: the innermost span shows its colour; nested text is underlined and the left "
+    "margin shows a bar in the colour of each span hidden under it. Tab walks through the "
+    "spans, outer ones included; clicking a spot again steps outwards.\n"
+    "Text is shown exactly as stored: control characters appear as symbols (ESC as ␛), "
+    "invisible or direction-changing ones as �. A blank row between long paragraphs is "
+    "spacing, not text.\n"
+    "Everything is saved the moment it happens (u undoes, even after a restart); q quits."
+)
+
+
+class AnnotatorApp(App[None]):
+    """The annotation workbench."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "annotator"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", tooltip="Quit (everything is already saved)."),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, store: Store, annotator: str, open_doc: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.annotator = annotator
+        self.open_doc = open_doc
+        self.counts: tuple[int, dict[Status, int]] | None = None
+        # Label keys come from the scheme: declared as bindings of a screen class made for it.
+        self.annotate_screen_class: type[AnnotateScreen] = type(
+            "AnnotateScreen",
+            (AnnotateScreen,),
+            {"BINDINGS": label_bindings(store.scheme), "__module__": AnnotateScreen.__module__},
+        )
+
+    def on_mount(self) -> None:
+        self.push_screen(QueueScreen(self.store, self.annotator))
+        if self.open_doc is not None:
+            self.open_document(self.open_doc)
+
+    def open_document(self, doc_id: str) -> None:
+        try:
+            self.store.document(doc_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open the document", severity="error")
+            return
+        self.push_screen(self.annotate_screen_class(self.store, self.annotator, doc_id))
+
+    # ------------------------------------------------------------------- counts
+
+    def refresh_counts(self) -> None:
+        """Count the queue again (in a worker); screens get `show_counts` when it is done."""
+        self._count_queue(self.store.path)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _count_queue(self, path: Path) -> None:
+        # Its own connection: the store's belongs to the UI thread.
+        try:
+            with Store.open(path) as store:
+                total = store.queue_count(self.annotator)
+                counts = {
+                    status: store.queue_count(self.annotator, status=status) for status in Status
+                }
+        except (StoreError, sqlite3.Error):
+            return  # the counts are a convenience; the next change counts again
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_counts, total, counts)
+
+    def _show_counts(self, total: int, counts: dict[Status, int]) -> None:
+        self.counts = (total, counts)
+        for screen in self.screen_stack:
+            # A screen still being built shows the counts from `app.counts` when mounted.
+            show = getattr(screen, "show_counts", None)
+            if show is not None and screen.is_mounted:
+                show(total, counts)
+
+    # ------------------------------------------------------------------ actions
+
+    def _annotate_screens(self) -> list[AnnotateScreen]:
+        return [s for s in self.screen_stack if isinstance(s, AnnotateScreen)]
+
+    async def action_quit(self) -> None:
+        for screen in self._annotate_screens():
+            screen.clock.touch()
+            screen.flush_time()
+        self.exit()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections = [
+            ("Moving and selecting in the text", bindings_of(DocumentView)),
+            ("Labelling (the scheme's keys)", bindings_of(self.annotate_screen_class)),
+            ("Spans and documents", bindings_of(AnnotateScreen)),
+            ("Everywhere", bindings_of(AnnotatorApp)),
+        ]
+        queue = ("The queue", bindings_of(QueueScreen) + bindings_of(VirtualList))
+        # The keys of the screen in use come first.
+        if isinstance(self.screen, QueueScreen):
+            sections.insert(0, queue)
+        else:
+            sections.insert(3, queue)
+        self.push_screen(HelpScreen(sections, HELP_NOTES))

@@ -1,0 +1,121 @@
+"""Cursor and selection moves over tokens: the pure part of the document view's keys.
+
+A selection grows and shrinks a token at a time. It remembers its *anchor*, the range it
+started from (a token, or a point after a one-character nudge), and its *head*, the edge
+that moves: the selection is `[min(anchor.start, head), max(anchor.end, head))`. The head
+sits on the right (`head >= anchor.end`) or on the left (`head <= anchor.start`); moving
+it past the anchor flips sides in one step, so each press adds or removes exactly one
+token, like selecting words in an editor but never with the spaces around them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.tokenize import TokenIndex
+
+
+@dataclass(frozen=True)
+class Selection:
+    anchor_start: int
+    anchor_end: int
+    head: int
+
+    @property
+    def start(self) -> int:
+        return min(self.anchor_start, self.head)
+
+    @property
+    def end(self) -> int:
+        return max(self.anchor_end, self.head)
+
+    @property
+    def head_on_right(self) -> bool:
+        return self.head >= self.anchor_end and self.head > self.anchor_start
+
+    @property
+    def caret(self) -> int:
+        """The character the head is on (the last one selected when it is on the right)."""
+        return self.head - 1 if self.head_on_right else self.head
+
+    @classmethod
+    def of(cls, start: int, end: int) -> Selection:
+        """A selection of `[start, end)` with its head on the right."""
+        return cls(start, start, end)
+
+
+def token_range(tokens: TokenIndex, offset: int, step: int = 1) -> tuple[int, int] | None:
+    """The token at `offset`, else the next one (`step` 1) or the previous one (-1)."""
+    index = tokens.token_at(offset)
+    if index is None:
+        nearest = tokens.next_start(offset) if step > 0 else tokens.previous_start(offset)
+        if nearest is None:
+            nearest = tokens.previous_start(offset) if step > 0 else tokens.next_start(offset)
+        if nearest is None:
+            return None
+        index = tokens.token_at(nearest)
+        if index is None:
+            return None
+    return tokens.starts[index], tokens.ends[index]
+
+
+def extend(tokens: TokenIndex, selection: Selection | None, cursor: int, step: int) -> Selection:
+    """Grow (or shrink) the selection by one token in direction `step` (1 or -1)."""
+    if selection is None:
+        token = token_range(tokens, cursor, step)
+        if token is None:
+            return Selection(cursor, cursor, cursor)
+        start, end = token
+        return Selection(start, end, end if step > 0 else start)
+    a0, a1, head = selection.anchor_start, selection.anchor_end, selection.head
+    if step > 0:
+        if selection.head_on_right or a0 == a1 == head:
+            found = tokens.next_end(head)
+            return Selection(a0, a1, head if found is None else found)
+        following = tokens.next_start(head)
+        if head < a0 and following is not None and following <= a0:
+            return Selection(a0, a1, following)
+        found = tokens.next_end(a1) if head >= a0 else None
+        return Selection(a0, a1, a1 if found is None else found)
+    if not selection.head_on_right:
+        found = tokens.previous_start(head)
+        return Selection(a0, a1, head if found is None else found)
+    previous = tokens.previous_end(head)
+    if head > a1 and previous is not None and previous >= a1:
+        return Selection(a0, a1, previous)
+    found = tokens.previous_start(a0)
+    return Selection(a0, a1, a0 if found is None else found)
+
+
+def nudge(selection: Selection | None, cursor: int, step: int, length: int) -> Selection | None:
+    """Move the selection's head by one character; None when that empties it."""
+    if selection is None:
+        head = min(max(cursor + step, 0), length)
+        return None if head == cursor else Selection(cursor, cursor, head)
+    fixed = selection.start if selection.head_on_right else selection.end
+    moving = selection.end if selection.head_on_right else selection.start
+    head = min(max(moving + step, 0), length)
+    if head == fixed:
+        return None
+    return Selection(fixed, fixed, head)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """`[start, end)` without the whitespace at either end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def snap_edge(tokens: TokenIndex, offset: int, right: bool) -> int:
+    """The token boundary an edge at `offset` belongs to (whitespace is left out)."""
+    index = tokens.token_at(offset if not right else max(offset - 1, 0))
+    if index is not None:
+        return tokens.ends[index] if right else tokens.starts[index]
+    if right:
+        found = tokens.previous_end(offset + 1)
+    else:
+        found = tokens.next_start(offset - 1) if offset > 0 else tokens.next_start(-1)
+    return offset if found is None else found

@@ -1,0 +1,1 @@
+"""The workbench screens: queue, annotate, help, and the modal choosers."""

@@ -1,0 +1,378 @@
+"""The annotate screen: one document, its spans, the scheme's labels, and every span key.
+
+The screen is where the widgets meet the store: the document view reports cursor moves,
+the screen turns keys into store calls (each one short transaction, committed at once) and
+hands the new spans back down. Span editing actions live in `span_actions.py`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from annotator.errors import StoreError
+from annotator.models import Document, Scheme, Status
+from annotator.store import Store
+from annotator.tokenize import TokenIndex
+from annotator.tui.clock import ActivityClock
+from annotator.tui.screens.span_actions import SpanActions
+from annotator.tui.screens.status import describe
+from annotator.tui.span_index import SpanRef
+from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.legend import Guidelines, LabelLegend
+from annotator.tui.widgets.project_bar import ProjectBar
+from annotator.tui.widgets.search_bar import SearchBar
+from annotator.tui.widgets.span_list import SpanList
+from annotator.tui.widgets.status_line import StatusLine
+
+FLUSH_SECONDS = 30.0
+FLASH_SECONDS = 4.0
+NARROW = 96  # below this many columns the side panel hides (b shows it)
+
+
+def label_bindings(scheme: Scheme) -> list[BindingType]:
+    """A binding per label: its shortcut key and its number (1..9, scheme order)."""
+    bindings: list[BindingType] = []
+    for number, label in enumerate(scheme.labels, 1):
+        keys = label.key if number > 9 else f"{label.key},{number}"
+        bindings.append(
+            Binding(
+                keys,
+                f"label({label.name!r})",
+                f"Label {label.name}",
+                show=False,
+            )
+        )
+    return bindings
+
+
+class AnnotateScreen(SpanActions):
+    """Label one document; move on to the next."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "x,delete,backspace",
+            "delete_span",
+            "Delete",
+            key_display="x",
+            tooltip="Delete the span under the cursor (a chooser when several overlap).",
+        ),
+        Binding(
+            "c", "relabel", "Relabel", tooltip="Change the label of the span under the cursor."
+        ),
+        Binding(
+            "enter",
+            "edit_extent",
+            "Edit extent",
+            show=False,
+            tooltip="Select the focused span's extent to move the edge nearer the cursor: "
+            "shift+arrows by token, alt+shift+arrows by character; Enter again applies.",
+        ),
+        Binding(
+            "[",
+            "resize('start', -1)",
+            "Start ← token",
+            show=False,
+            tooltip="Move the start of the span under the cursor one token left.",
+        ),
+        Binding("]", "resize('start', 1)", "Start → token", show=False),
+        Binding("{", "resize('end', -1)", "End ← token", show=False),
+        Binding("}", "resize('end', 1)", "End → token", show=False),
+        Binding("u", "undo", "Undo", tooltip="Undo the last span change (kept across sessions)."),
+        Binding("r", "redo", "Redo"),
+        # A priority binding: it runs before the keys typed after it are dispatched, so
+        # those go to the search field (not to the labels) however fast they come.
+        Binding(
+            "/",
+            "search",
+            "Search",
+            priority=True,
+            tooltip="Search the text; Enter selects the match.",
+        ),
+        Binding("f3", "search_next(1)", "Next match", show=False),
+        Binding("shift+f3", "search_next(-1)", "Previous match", show=False),
+        Binding(
+            "s",
+            "finish",
+            "Done+next",
+            tooltip="Mark the document done and open the next one still to do.",
+        ),
+        Binding(
+            "k",
+            "skip",
+            "Skip",
+            show=False,
+            tooltip="Mark the document skipped and open the next one still to do.",
+        ),
+        Binding("n", "next_doc", "Next doc", show=False),
+        Binding("p", "previous_doc", "Previous doc", show=False),
+        Binding("l", "queue", "Queue", tooltip="Back to the list of documents."),
+        Binding(
+            "j",
+            "span_list",
+            "Span list",
+            show=False,
+            tooltip="Move into the list of spans; Enter jumps to one, Esc comes back.",
+        ),
+        Binding("b", "toggle_side", "Side panel", show=False),
+    ]
+
+    def __init__(self, store: Store, annotator: str, doc_id: str) -> None:
+        super().__init__()
+        self.store = store
+        self.annotator = annotator
+        self.doc_id = doc_id
+        self.doc: Document | None = None
+        self.spans: dict[int, SpanRef] = {}
+        self.clock = ActivityClock()
+        self.position = 0
+        self.total = 0
+        self.done = 0
+        self.can_undo = False
+        self.can_redo = False
+        self.last_query = ""
+        self._search_origin: int | None = None
+        self._flash: Content | None = None
+        self._flash_timer: Timer | None = None
+        self._action_state: tuple[bool, ...] = ()
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield ProjectBar(id="project-bar")
+        with Horizontal(id="workbench"):
+            with Vertical(id="document-pane"):
+                yield DocumentView(id="document")
+                yield StatusLine(id="status")
+                yield SearchBar(
+                    placeholder="search the text · Enter goes · Esc cancels", id="search"
+                )
+            with Vertical(id="side-panel"):
+                yield Static("Labels", classes="panel-title")
+                yield LabelLegend(id="legend")
+                yield Static("Guidelines", classes="panel-title")
+                yield Guidelines(id="guidelines")
+                yield Static("Spans", classes="panel-title", id="spans-title")
+                yield SpanList(id="span-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        known = getattr(self.app, "counts", None)
+        if known is not None:
+            self.total, self.done = known[0], known[1].get(Status.DONE, 0)
+        self.set_interval(FLUSH_SECONDS, self.flush_time)
+        self.load(self.doc_id)
+        self.set_focus(self.view)
+
+    # --------------------------------------------------------------- documents
+
+    def load(self, doc_id: str) -> bool:
+        """Open a document: its text, this annotator's spans, and mark it started."""
+        try:
+            doc = self.store.document(doc_id)
+            # Light copies at once: the models weigh ten times more (10,000 spans: 10 MB).
+            spans = [SpanRef.of(span) for span in self.store.spans(doc_id, self.annotator)]
+            assignment = self.store.assignment(doc_id, self.annotator)
+            if assignment is None or assignment.status == Status.TODO:
+                self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
+            position = self.store.queue_position(self.annotator, doc_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Cannot open the document", severity="error")
+            return False
+        if self.doc is not None:
+            self.flush_time()
+        self.doc_id, self.doc = doc_id, doc
+        self.position = position
+        self.spans = {span.id: span for span in spans}
+        self.view.load(
+            doc.text,
+            TokenIndex(doc.text),
+            spans,
+            self.label_colors,
+            snap=self.scheme.snap_to_tokens,
+        )
+        self._spans_changed()
+        self.clock.restart()
+        self.app.refresh_counts()  # type: ignore[attr-defined]
+        return True
+
+    def show_counts(self, total: int, counts: dict[Status, int]) -> None:
+        """Queue totals, counted in a worker (they grow with the corpus)."""
+        self.total, self.done = total, counts.get(Status.DONE, 0)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        self.query_one(ProjectBar).show(
+            self.store.path.name,
+            self.scheme.qualified_name,
+            self.annotator,
+            f"doc {self.position + 1} of {max(self.total, self.position + 1)}",
+            self.done,
+            self.total,
+        )
+
+    def flush_time(self) -> None:
+        """Add the time spent since the last flush to the assignment."""
+        seconds = self.clock.take()
+        if self.doc is not None and seconds > 0:
+            try:
+                self.store.add_time(self.doc_id, self.annotator, seconds)
+            except StoreError as exc:
+                self.notify(str(exc), title="Time not recorded", severity="warning")
+
+    def _open_neighbour(self, step: int) -> None:
+        target = self.position + step
+        if target < 0:
+            self.flash("This is the first document")
+            return
+        found = self.store.queue(self.annotator, offset=target, limit=1)
+        if not found:
+            self.flash("This is the last document")
+            return
+        self.clock.touch()
+        self.load(found[0].doc_id)
+
+    def action_next_doc(self) -> None:
+        self._open_neighbour(1)
+
+    def action_previous_doc(self) -> None:
+        self._open_neighbour(-1)
+
+    def _close_and_next(self, status: Status) -> None:
+        self.clock.touch()
+        try:
+            self.store.set_status(self.doc_id, self.annotator, status, seconds=self.clock.take())
+            following = self.store.next_open_document(self.annotator, self.doc_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error")
+            return
+        word = "done" if status == Status.DONE else "skipped"
+        if following is None:
+            self.notify(f"Marked {word}. Nothing left to do in the queue.", title="All done")
+            self.app.refresh_counts()  # type: ignore[attr-defined]
+            self.dismiss()
+            return
+        self.load(following)
+        self.flash(f"previous document marked {word}", "$text-success")
+
+    def action_finish(self) -> None:
+        self._close_and_next(Status.DONE)
+
+    def action_skip(self) -> None:
+        self._close_and_next(Status.SKIPPED)
+
+    def action_queue(self) -> None:
+        self.clock.touch()
+        self.flush_time()
+        self.dismiss()
+
+    # ------------------------------------------------------------------ panels
+
+    def _spans_changed(self, focus: int | None = None, reload_view: bool = False) -> None:
+        """After the spans changed: view (when asked), list, legend, undo state."""
+        view = self.view
+        if reload_view:
+            view.set_spans(list(self.spans.values()), focus=focus)
+        self.query_one(SpanList).show(view.index.spans, view.text, self.label_colors)
+        self.query_one("#spans-title", Static).update(f"Spans ({len(self.spans)})")
+        try:
+            self.can_undo = self.store.can_undo(self.doc_id, self.annotator)
+            self.can_redo = self.store.can_redo(self.doc_id, self.annotator)
+        except StoreError:
+            self.can_undo = self.can_redo = False
+        self._show_header()
+        self._cursor_changed()
+
+    def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        self.clock.touch()
+        self._cursor_changed()
+
+    def _cursor_changed(self) -> None:
+        view = self.view
+        focused = view.focused
+        active = focused.label if focused is not None else None
+        legend = self.query_one(LabelLegend)
+        legend.show(self.scheme.labels, view.index.label_counts(), active)
+        guideline = active or legend.active or self.scheme.labels[0].name
+        self.query_one(Guidelines).show(self.scheme.label(guideline))
+        span_list = self.query_one(SpanList)
+        position = view.index.position(getattr(focused, "id", None))
+        if position != span_list.highlighted:
+            span_list.highlight(position)
+        self.query_one(StatusLine).show(describe(view, self._flash, self._status_width()))
+        self._schedule_bindings_refresh()
+
+    def flash(self, message: str, style: str = "$text-warning") -> None:
+        """A short message in the status line (instead of a toast over the text)."""
+        self._flash = Content.styled(message, style)
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._clear_flash)
+        self.query_one(StatusLine).show(describe(self.view, self._flash, self._status_width()))
+
+    def _status_width(self) -> int:
+        return self.query_one(StatusLine).content_region.width or 100
+
+    def _clear_flash(self) -> None:
+        self._flash = None
+        self.query_one(StatusLine).show(describe(self.view, None, self._status_width()))
+
+    def on_span_list_span_chosen(self, event: SpanList.SpanChosen) -> None:
+        self.view.focus_span(event.span_id)
+        self.set_focus(self.view)
+
+    def on_label_legend_label_chosen(self, event: LabelLegend.LabelChosen) -> None:
+        self.action_label(event.label)
+        self.set_focus(self.view)
+
+    def action_span_list(self) -> None:
+        span_list = self.query_one(SpanList)
+        if span_list.count:
+            self.set_focus(span_list)
+
+    def action_toggle_side(self) -> None:
+        self.toggle_class("-side-toggled")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.query_one(SpanList).has_focus:
+            event.stop()
+            self.set_focus(self.view)
+
+    # ------------------------------------------------------------- key states
+
+    def _state(self) -> tuple[bool, ...]:
+        return (self.can_undo, self.can_redo, bool(self.last_query))
+
+    def _schedule_bindings_refresh(self) -> None:
+        """Redraw the footer when an action's state changed (it rebuilds widgets: costly)."""
+        if self._state() == self._action_state:
+            return
+        self._action_state = self._state()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Disable what does not apply to the document: undo, redo, next match.
+
+        Span keys (delete, relabel, resize) depend on the cursor, which moves with every
+        key; redrawing the footer that often would cost more than the move itself, so
+        they stay enabled and say in the status line when there is no span to act on.
+        """
+        if not self.is_mounted or self.doc is None:
+            return True
+        if action == "undo":
+            return True if self.can_undo else None
+        if action == "redo":
+            return True if self.can_redo else None
+        if action == "search_next":
+            return True if self.last_query else None
+        return True

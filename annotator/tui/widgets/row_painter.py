@@ -1,0 +1,147 @@
+"""Painting one row of the document: text pieces, span colours, overlays, the gutter.
+
+How spans look: a character takes the colour of the innermost span covering it (tinted);
+where spans nest or overlap the text is underlined and the gutter shows a bar in the colour
+of each span hidden under an inner one; the focused span (under the cursor, or chosen with
+Tab or the mouse) is drawn in its full colour and bold. Label colours are data from the
+scheme, which is why they are the only colours computed here; every other style comes from
+the view's component classes in `app.tcss`.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color
+from textual.strip import Strip
+
+from annotator.tui.widgets.overlay import overlay_style
+
+if TYPE_CHECKING:
+    from annotator.tui.widgets.document_canvas import DocumentCanvas
+
+GUTTER = 3
+GUTTER_MARK = "┃"
+TINT = 0.42
+
+Range = tuple[int, int]
+# What overlays a row: selection, cursor token, focused span and its label, search matches.
+RowKey = tuple[Range | None, Range | None, Range | None, str | None, tuple[Range | None, ...]]
+
+
+class RowPainter:
+    """Builds the strip of a row from the view's layout, spans and styles (cached)."""
+
+    def __init__(self, view: DocumentCanvas) -> None:
+        self.view = view
+        self.styles: dict[object, Style] = {}
+
+    def clear(self) -> None:
+        """Forget the styles (the theme or the widget's style changed)."""
+        self.styles.clear()
+
+    @property
+    def base(self) -> Style:
+        """The view's own style (computing `rich_style` walks the DOM: keep it)."""
+        style = self.styles.get("base")
+        if style is None:
+            style = self.styles["base"] = self.view.rich_style
+        return style
+
+    def paint(self, row: int, key: RowKey, width: int) -> Strip:
+        """The strip of `row`, with the overlays `key` describes."""
+        layout = self.view.text_layout
+        assert layout is not None
+        base = self.base
+        start, end = layout.row_range(row)
+        segments = self._gutter(start, end, layout.is_spacer(row))
+        if layout.is_spacer(row):
+            return Strip(segments).adjust_cell_length(width, base)
+        selection, caret, focus, focus_label, matches = key
+        cuts: set[int] = set()
+        for found in (selection, caret, focus, *matches):
+            if found is not None:
+                cuts.update(found)
+        drawn_any = False
+        for run_start, run_end, covering in self.view.index.runs(start, end):
+            inner = covering[0].label if covering else None
+            nested = len(covering) > 1
+            points = [run_start, *sorted(c for c in cuts if run_start < c < run_end), run_end]
+            for piece_start, piece_end in pairwise(points):
+                drawn = layout.drawn(row, piece_start, piece_end)
+                if not drawn:
+                    continue
+                drawn_any = True
+                style = self._style(
+                    inner,
+                    nested,
+                    focus_label if _inside(piece_start, focus) else None,
+                    _inside(piece_start, selection),
+                    _inside(piece_start, caret),
+                    any(_inside(piece_start, found) for found in matches),
+                )
+                segments.append(Segment(drawn, style))
+        if caret is not None and (caret[0] >= end or not drawn_any):
+            # The cursor is on something not drawn (a line break): show it after the text.
+            segments.append(Segment(" ", self._style(None, False, None, False, True, False)))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _gutter(self, start: int, end: int, spacer: bool) -> list[Segment]:
+        base = self.base
+        marks: list[Segment] = []
+        if not spacer:
+            for span in self.view.index.hidden_in(start, end)[: GUTTER - 1]:
+                marks.append(Segment(GUTTER_MARK, self._mark_style(span.label)))
+        marks.append(Segment(" " * (GUTTER - len(marks)), base))
+        return marks
+
+    def _label_color(self, label: str) -> Color:
+        return Color.parse(self.view.label_colors.get(label, "#808080"))
+
+    def _mark_style(self, label: str) -> Style:
+        key = ("mark", label)
+        style = self.styles.get(key)
+        if style is None:
+            style = self.styles[key] = self.base + Style(color=self._label_color(label).rich_color)
+        return style
+
+    def _style(
+        self,
+        label: str | None,
+        nested: bool,
+        focus_label: str | None,
+        selected: bool,
+        caret: bool,
+        match: bool,
+    ) -> Style:
+        key = (label, nested, focus_label, selected, caret, match)
+        style = self.styles.get(key)
+        if style is not None:
+            return style
+        style = self.base
+        background = self.view.background_colors[1]
+        if label is not None:
+            tint = background.blend(self._label_color(label), TINT)
+            style += Style(bgcolor=tint.rich_color)
+        if nested:
+            style += Style(underline=True)
+        if focus_label is not None:
+            color = self._label_color(focus_label)
+            style += Style(
+                bgcolor=color.rich_color, color=color.get_contrast_text(1.0).rich_color, bold=True
+            )
+        if match:
+            style += overlay_style(self.view, "document-view--match")
+        if selected:
+            style += overlay_style(self.view, "document-view--selection")
+        if caret:
+            style += overlay_style(self.view, "document-view--cursor")
+        self.styles[key] = style
+        return style
+
+
+def _inside(position: int, found: Range | None) -> bool:
+    return found is not None and found[0] <= position < found[1]

@@ -1,0 +1,240 @@
+"""CPU per keystroke in the annotation view, against Textual's own TextArea in the same run.
+
+    python bench/tui_keys.py [--keys 500] [--size 1000000] [--spans 10000]
+
+Two documents: (a) the seed article of the sample corpus, (b) a generated document of
+`--size` characters (news-like paragraphs with typographic quotes) carrying `--spans` spans.
+For each, the same key presses (cursor moves and selection extension: arrows, shift+arrows,
+up/down, page down) go through `App.run_test()` to
+
+- ours: the workbench (`make_app`), the document opened in the annotate screen;
+- baseline: a minimal app holding a read-only `TextArea` with the same text.
+
+Each run is its own child process, so its peak memory (max RSS) is its own; CPU is the
+process's CPU time (`time.process_time`) over the presses, divided by their number. Also
+timed: opening (b) in the workbench (store read, tokens, layout, first screen).
+Printed: ms per key, ratios, open time and peak MB, with the targets of the issue.
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "corpus" / "01-lavrov-neutral-ukraine.txt"
+SIZE = (120, 40)
+LABELS = ["demand", "guarantor", "quote", "attribution", "opinion"]
+WORDS = (
+    "the minister said talks would resume next week while negotiators from both sides "
+    "insisted that any agreement must include guarantees of neutrality and security for "
+    "the region according to officials familiar with the draft Moscow Kyiv Washington "
+    "Brussels ceasefire monitors troops border sanctions envoy delegation proposal treaty "
+    "Ukraine’s neighbour’s “firm” “unacceptable” non-aligned non-nuclear"
+).split()
+
+
+def key_sequence(count: int) -> list[str]:
+    """Moves and selection growth, in a fixed pattern that drifts down the text."""
+    pattern = [
+        *["right"] * 6,
+        *["shift+right"] * 4,
+        "left",
+        *["shift+left"] * 2,
+        "down",
+        "down",
+        "shift+down",
+        "up",
+        "end",
+        "home",
+        "pagedown",
+    ]
+    return [pattern[index % len(pattern)] for index in range(count)]
+
+
+def big_document(size: int, spans: int, seed: int = 11) -> tuple[str, list[tuple[int, int, str]]]:
+    """A deterministic news-like text of `size` characters, and spans on word boundaries."""
+    rng = random.Random(seed)
+    paragraphs: list[str] = []
+    length = 0
+    while length < size:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(40, 120))]
+        paragraph = " ".join(words).capitalize() + "."
+        paragraphs.append(paragraph)
+        length += len(paragraph) + 1
+    text = "\n".join(paragraphs)[:size]
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == " "]
+    found: set[tuple[int, int, str]] = set()
+    while len(found) < spans:
+        start = rng.choice(starts)
+        end = text.find(" ", start + rng.randint(3, 90))
+        if end <= start:
+            continue
+        found.add((start, end, rng.choice(LABELS)))
+    return text, sorted(found)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -------------------------------------------------------------------- child runs
+
+
+async def run_ours(text_file: Path, spans_file: Path, keys: int) -> dict[str, float]:
+    from annotator.scheme import load_scheme
+    from annotator.store import NewDocument, Store
+    from annotator.tui import make_app
+
+    text = text_file.read_text(encoding="utf-8")
+    spans = json.loads(spans_file.read_text())
+    with tempfile.TemporaryDirectory() as folder:
+        _, scheme = load_scheme()
+        store = Store.create(Path(folder) / "bench.db", scheme, "bench")
+        with store.transaction():
+            store.import_documents(
+                [NewDocument(text=text, spans=[("bench", s, e, label) for s, e, label in spans])]
+            )
+        doc_id = store.work_queue("bench")[0].doc_id
+        app = make_app(store, "bench")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            started = time.process_time()
+            app.open_document(doc_id)
+            await pilot.pause()
+            opened = time.process_time() - started
+            sequence = key_sequence(keys)
+            started = time.process_time()
+            for key in sequence:
+                await pilot.press(key)
+            spent = time.process_time() - started
+        store.close()
+    return {"per_key_ms": spent / keys * 1000, "open_s": opened, "peak_mb": peak_mb()}
+
+
+async def run_textarea(text_file: Path, keys: int) -> dict[str, float]:
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    text = text_file.read_text(encoding="utf-8")
+
+    class Baseline(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(text, read_only=True)
+
+    app = Baseline()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sequence = key_sequence(keys)
+        started = time.process_time()
+        for key in sequence:
+            await pilot.press(key)
+        spent = time.process_time() - started
+    return {"per_key_ms": spent / keys * 1000, "open_s": 0.0, "peak_mb": peak_mb()}
+
+
+def child(args: argparse.Namespace) -> None:
+    text_file, spans_file = Path(args.text), Path(args.spans_file)
+    if args.bare:
+        # As installed without the test extras: sqlite-utils imports pandas and numpy when
+        # it finds them (statsmodels, a test dependency, brings them), ~90 MB of memory.
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+        sys.modules["numpy"] = None  # type: ignore[assignment]
+    if args.child == "ours":
+        result = asyncio.run(run_ours(text_file, spans_file, args.keys))
+    else:
+        result = asyncio.run(run_textarea(text_file, args.keys))
+    print(json.dumps(result))
+
+
+def measure(kind: str, text: Path, spans: Path, keys: int, bare: bool = False) -> dict[str, float]:
+    output = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            *(["--bare"] if bare else []),
+            "--child",
+            kind,
+            "--text",
+            str(text),
+            "--spans-file",
+            str(spans),
+            "--keys",
+            str(keys),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=500)
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--spans", type=int, default=10_000)
+    parser.add_argument("--child", choices=["ours", "textarea"])
+    parser.add_argument("--text")
+    parser.add_argument("--spans-file")
+    parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        seed_text, seed_spans = work / "a.txt", work / "a.json"
+        seed_text.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+        seed_spans.write_text("[]")
+        big_text, big_spans = work / "b.txt", work / "b.json"
+        text, spans = big_document(args.size, args.spans)
+        big_text.write_text(text, encoding="utf-8")
+        big_spans.write_text(json.dumps(spans))
+        print(f"{args.keys} key presses per run, terminal {SIZE[0]}x{SIZE[1]}")
+        results = {}
+        for name, text_file, spans_file in (
+            ("a", seed_text, seed_spans),
+            ("b", big_text, big_spans),
+        ):
+            results[name, "ours"] = measure("ours", text_file, spans_file, args.keys)
+            results[name, "textarea"] = measure("textarea", text_file, spans_file, args.keys)
+        bare = measure("ours", big_text, big_spans, 50, bare=True)
+    a, b = results["a", "ours"], results["b", "ours"]
+    ta, tb = results["a", "textarea"], results["b", "textarea"]
+    print(
+        f"{'document':<34}{'ours ms/key':>12}{'TextArea':>10}{'ratio':>8}"
+        f"{'peak MB':>9}{'TextArea':>10}"
+    )
+    for label, ours, base in (
+        (f"(a) seed article, {len(SEED.read_text(encoding='utf-8')):,} chars", a, ta),
+        (f"(b) {args.size:,} chars, {args.spans:,} spans", b, tb),
+    ):
+        ratio = ours["per_key_ms"] / base["per_key_ms"]
+        print(
+            f"{label:<34}{ours['per_key_ms']:>12.2f}{base['per_key_ms']:>10.2f}"
+            f"{ratio:>7.2f}x{ours['peak_mb']:>9.0f}{base['peak_mb']:>10.0f}"
+        )
+    print()
+    print(f"(b) vs TextArea per key:   {b['per_key_ms'] / tb['per_key_ms']:.2f}x  (target <= 1.0x)")
+    print(f"(b) vs (a), ours per key:  {b['per_key_ms'] / a['per_key_ms']:.2f}x  (target <= 1.5x)")
+    print(f"open (b):                  {b['open_s']:.2f} s CPU  (target < 1 s)")
+    print(f"peak memory (b):           {b['peak_mb']:.0f} MB  (target < 200 MB)")
+    print(
+        f"  without pandas/numpy:     {bare['peak_mb']:.0f} MB  (sqlite-utils loads them when"
+        " installed; only the test extras install them)"
+    )
+    print(f"  the document's share:     {b['peak_mb'] - a['peak_mb']:.0f} MB  ((b) - (a))")
+
+
+if __name__ == "__main__":
+    main()

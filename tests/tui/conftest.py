@@ -1,0 +1,35 @@
+"""Fixtures for the workbench tests: a project holding the sample corpus, and the app."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.sample import sample_corpus_files
+from annotator.store import NewDocument, Store
+from annotator.tui import make_app
+from annotator.tui.app import AnnotatorApp
+
+
+@pytest.fixture
+def project(store: Store) -> Store:
+    """The default scheme and the five sample documents, in their stable order."""
+    with store.transaction():
+        store.import_documents(
+            [
+                NewDocument(text=path.read_bytes().decode("utf-8-sig"), source=path.name)
+                for path in sample_corpus_files()
+            ]
+        )
+    return store
+
+
+@pytest.fixture
+def seed_id(project: Store) -> str:
+    """The seed article: the first document of the queue."""
+    return project.queue("alice")[0].doc_id
+
+
+@pytest.fixture
+def app(project: Store) -> AnnotatorApp:
+    """The workbench on the sample project, as alice, on the queue screen."""
+    return make_app(project, "alice")
