@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import random
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +40,10 @@ from annotator.models import (
 )
 from annotator.scheme import parse_scheme
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 2_000
+"""SQLite's own wait for a lock, per attempt; `_when_free` retries around it."""
+BUSY_DEADLINE_S = 300.0
+"""How long a write waits for other writers (a big import holds the lock for a while)."""
 TITLE_LENGTH = 120
 SPAN_ACTIONS = ("span.add", "span.delete", "span.update")
 
@@ -100,7 +105,9 @@ class Store:
         try:
             db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
+            # Switching to WAL needs a moment alone with the file: another process may be
+            # in the middle of its own first open or a checkpoint.
+            _when_free(path, lambda: conn.execute("PRAGMA journal_mode = WAL"))
             # NORMAL under WAL: a killed process loses nothing committed; only a power
             # cut can drop the last transactions, and never corrupts the file.
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -178,12 +185,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction (BEGIN IMMEDIATE); nested calls become savepoints."""
+        """One write transaction (BEGIN IMMEDIATE); nested calls become savepoints.
+
+        BEGIN IMMEDIATE takes the write lock up front, so the body never meets another
+        writer: the only place to wait for one is here, and `_when_free` does the waiting.
+        """
         if self.conn.in_transaction:
             with self.db.atomic():
                 yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        _when_free(self.path, lambda: self.conn.execute("BEGIN IMMEDIATE"))
         try:
             yield
         except BaseException:
@@ -1019,6 +1030,38 @@ class Store:
     def reload_scheme(self) -> None:
         """Forget the cached scheme, e.g. after a rolled-back transaction changed it."""
         self._scheme = None
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _when_free(path: Path, statement: Any) -> Any:
+    """Run `statement` (a callable), retrying while other processes hold the lock.
+
+    SQLite waits `BUSY_TIMEOUT_MS` itself on each attempt; between attempts we back off
+    with jitter so that many annotators on one shared file do not retry in lockstep. After
+    `BUSY_DEADLINE_S` the user gets a StoreError that says what happened, never SQLite's
+    bare "database is locked".
+    """
+    deadline = time.monotonic() + BUSY_DEADLINE_S
+    pause = 0.005
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"{path}: another process has been writing to this project for over "
+                    f"{BUSY_DEADLINE_S:.0f} s (a large import?); nothing was changed, try again"
+                ) from exc
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 0.5)
 
 
 def _statements(sql: str) -> list[str]:
