@@ -1,4 +1,4 @@
-"""`annotator init` and `annotator stats`."""
+"""`annotator init`, `annotator stats` and `annotator backup`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("stats")(stats)
+    app.command("backup")(backup)
 
 
 @reports_errors
@@ -76,3 +77,15 @@ def stats(
                 rows, ["annotator", "todo", "in-progress", "done", "skipped", "done %", "minutes"]
             )
         )
+
+
+@reports_errors
+def backup(
+    target: Annotated[Path, typer.Argument(help="Where to write the copy (a new file).")],
+    db: DbOption = Path(DEFAULT_DB),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Copy the project to a file, consistently, while annotators keep working."""
+    with open_store(db) as store:
+        size = store.backup(target, overwrite=force)
+    info(f"backed up {db} to {target} ({size / 1e6:.1f} MB)")
