@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
+from annotator.atomic import exchange, sweep_stale, temp_prefix
 from annotator.errors import AnnotatorError
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.models import GOLD, Document, SpanRow
@@ -191,12 +192,15 @@ def _fsync_tree(path: Path) -> None:
 def staged(target: Path) -> Iterator[Path]:
     """Yield a path in a staging folder beside `target`; move it onto `target` on success.
 
-    A file replaces a file atomically. A folder replaces an earlier export's folder with
-    two renames (the old one is removed only after the new one is in place).
+    A file replaces a file atomically. A folder replaces an earlier export's folder in one
+    atomic exchange where the system has one (Linux), else with two renames (the old one
+    is removed only after the new one is in place). Staging left by a killed export is
+    removed first.
     """
     _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    sweep_stale(target)
+    stage = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent))
     try:
         built = stage / "new"
         yield built
@@ -205,9 +209,12 @@ def staged(target: Path) -> Iterator[Path]:
         _fsync_tree(built)
         _check_replaceable(target)
         if target.is_dir() and not target.is_symlink():
-            os.rename(target, stage / "old")
-        elif target.exists() and built.is_dir():
-            os.replace(target, stage / "old")
-        os.replace(built, target)
+            if not exchange(built, target):
+                os.rename(target, stage / "old")
+                os.replace(built, target)
+        else:
+            if target.exists() and built.is_dir():
+                os.replace(target, stage / "old")
+            os.replace(built, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
