@@ -28,8 +28,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Every benchmark (minutes; each prints ratios against its own baseline).
 bench: $(STAMP)
 	$(BIN)/python bench/import_export.py
+	$(BIN)/python bench/exports.py
+	$(BIN)/python bench/agreement.py
+	$(BIN)/python bench/tui_keys.py
+	$(BIN)/python bench/concurrent_writes.py
 
 clean:
 	rm -rf $(VENV) sample.db sample.db-wal sample.db-shm
