@@ -6,6 +6,13 @@ Never edit a released migration: add the next number. Each runs in the transacti
 
 from __future__ import annotations
 
+LEGACY_EVENT_UID = "'legacy:' || id || ':' || ts || ':' || actor || ':' || action"
+"""The uid of an event written before migration 3, from the row itself (SQL expression).
+
+The merge computes the same for a project file still at an older version, which it reads
+without migrating it.
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
         1,
@@ -80,6 +87,40 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         -- Whether a lead ever assigned documents to an annotator decides what the
         -- annotator's queue holds; this keeps that question one index probe.
         CREATE INDEX events_by_action ON events (action, layer);
+        """,
+    ),
+    (
+        3,
+        f"""
+        -- Events get an identity that survives copying the file (`annotator merge`):
+        -- a random uid for new rows; for older rows a value computed from the row
+        -- itself, so two copies of one older project give their shared rows equal uids.
+        -- ALTER TABLE cannot add a column with a random default, hence the rebuild.
+        CREATE TABLE events_v3 (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts      TEXT NOT NULL,
+            actor   TEXT NOT NULL,
+            action  TEXT NOT NULL,
+            doc     INTEGER REFERENCES documents(seq),
+            layer   TEXT,
+            span_id INTEGER,
+            before  TEXT,
+            after   TEXT,
+            ref     INTEGER REFERENCES events_v3(id),
+            uid     TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16))))
+        );
+        INSERT INTO events_v3 (id, ts, actor, action, doc, layer, span_id, before, after, ref, uid)
+            SELECT id, ts, actor, action, doc, layer, span_id, before, after, ref,
+                   {LEGACY_EVENT_UID}
+            FROM events ORDER BY id;
+        DROP TABLE events;
+        ALTER TABLE events_v3 RENAME TO events;
+        CREATE INDEX events_by_layer ON events (doc, layer, id);
+        CREATE INDEX events_by_action ON events (action, layer);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         """,
     ),
 )

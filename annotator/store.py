@@ -16,6 +16,7 @@ import os
 import random
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,18 @@ from typing import Any
 import sqlite_utils
 
 from annotator.errors import RecordError, SchemeConflictError, StoreError
-from annotator.migrations import LATEST, MIGRATIONS
+from annotator.merge import plan_merge
+from annotator.merge_records import (
+    AssignmentRow,
+    DocRow,
+    EventRow,
+    MergePlan,
+    MergeReport,
+    Snapshot,
+    SpanRec,
+    effective_history,
+)
+from annotator.migrations import LATEST, LEGACY_EVENT_UID, MIGRATIONS
 from annotator.models import (
     GOLD,
     Assignment,
@@ -41,7 +53,7 @@ from annotator.models import (
 )
 from annotator.scheme import parse_scheme
 
-BUSY_TIMEOUT_MS = 2_000
+BUSY_TIMEOUT_MS = 5_000
 """SQLite's own wait for a lock, per attempt; `_when_free` retries around it."""
 BUSY_DEADLINE_S = 300.0
 """How long a write waits for other writers (a big import holds the lock for a while)."""
@@ -671,7 +683,9 @@ class Store:
         """Replay the log of one layer of one document into undo and redo stacks.
 
         Span actions push onto the undo stack (and clear redo, as any editor does); an
-        `undo` event moves its target to the redo stack, a `redo` moves it back.
+        `undo` event moves its target to the redo stack, a `redo` moves it back. After a
+        merge that kept one copy's work, the history is what its `merge.layer` event says
+        (`annotator.merge_records.effective_history`): the other copy's events are not replayed.
         """
         done: list[tuple[int, str, dict | None, dict | None]] = []
         undone: list[int] = []
@@ -680,8 +694,8 @@ class Store:
             "SELECT id, action, before, after, ref, span_id FROM events "
             "WHERE doc = ? AND layer = ? ORDER BY id",
             (key, layer),
-        )
-        for event_id, action, before, after, ref, span_id in rows:
+        ).fetchall()
+        for event_id, action, before, after, ref, span_id in effective_history(rows):
             if action in SPAN_ACTIONS:
                 entry = (
                     span_id,
@@ -975,6 +989,24 @@ class Store:
             if document.id in wanted:
                 yield document, spans
 
+    def mark_adjudicated(self, doc_id: str, actor: str) -> None:
+        """Record that `actor` settled a document's gold layer (`annotator review`).
+
+        A row of the event log, like every other decision: no table to migrate, audited
+        for free. Gold may still change afterwards; the mark says someone went through it.
+        """
+        with self.transaction():
+            self._log(actor, "adjudicated", self._doc_key(doc_id), GOLD)
+
+    def adjudicated_documents(self) -> dict[str, str]:
+        """Documents marked adjudicated, each with who marked it last."""
+        rows = self.conn.execute(
+            "SELECT d.id, e.actor FROM events e JOIN documents d ON d.seq = e.doc "
+            "WHERE e.action = 'adjudicated' AND e.layer = ? ORDER BY e.id",
+            (GOLD,),
+        )
+        return dict(rows.fetchall())
+
     # --------------------------------------------------------------------- stats
 
     def stats(self) -> dict[str, Any]:
@@ -1066,6 +1098,72 @@ class Store:
         """Forget the cached scheme, e.g. after a rolled-back transaction changed it."""
         self._scheme = None
 
+    # --- merge
+
+    def merge(self, other: str | Path, *, dry_run: bool = False) -> MergeReport:
+        """Bring another project file's documents, assignments, spans and events in.
+
+        The rules are `annotator.merge`'s. The other file is only read, never migrated;
+        this one is written in one transaction, so a failed merge changes nothing. With
+        `dry_run` the report tells what a merge would do, and nothing is written.
+        """
+        other = Path(other)
+        theirs = _read_merge_source(other)
+        with self.transaction():
+            here = _snapshot(self.conn, self.path.name, texts=False)
+            plan = plan_merge(here, theirs, stamp=now(), new_uid=lambda: uuid.uuid4().hex)
+            if not dry_run:
+                try:
+                    self._apply_merge(plan)
+                except sqlite3.IntegrityError as exc:
+                    raise StoreError(
+                        f"{other}: the database refused the merge ({exc}); nothing was merged"
+                    ) from exc
+        return plan.report
+
+    def _apply_merge(self, plan: MergePlan) -> None:
+        """Write a plan: rows in an order that keeps every foreign key satisfied."""
+        write = self.conn.executemany
+        write(
+            "INSERT INTO documents (seq, id, text_hash, text, length, title, source, meta, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            plan.documents,
+        )
+        write("INSERT INTO annotators (name, created) VALUES (?, ?)", plan.annotators)
+        write(
+            "INSERT INTO events (id, action, before, after, ref, span_id, uid, ts, actor, doc, "
+            "layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            plan.events,
+        )
+        write("DELETE FROM spans WHERE id = ?", [(span_id,) for span_id in plan.span_deletes])
+        write(
+            'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, doc, layer, *span[1:]) for i, doc, layer, span in plan.span_inserts],
+        )
+        if plan.span_sequence is not None:
+            # Ids handed to spans that only live in copied events (added, then deleted) must
+            # never be handed out again: undo would bring those spans back under them.
+            cursor = self.conn.execute(
+                "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'spans'",
+                (plan.span_sequence,),
+            )
+            if not cursor.rowcount:
+                self.conn.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES ('spans', ?)",
+                    (plan.span_sequence,),
+                )
+        write(
+            "INSERT INTO assignments (doc, annotator, status, assigned, started, finished, "
+            "seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(doc, annotator, *row) for doc, annotator, row in plan.assignment_inserts],
+        )
+        write(
+            "UPDATE assignments SET status = ?, assigned = ?, started = ?, finished = ?, "
+            "seconds = ? WHERE doc = ? AND annotator = ?",
+            [(*row, doc, annotator) for doc, annotator, row in plan.assignment_updates],
+        )
+
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
@@ -1139,6 +1237,80 @@ def _state(span: Span) -> dict[str, Any]:
 def _span_id(before: dict | None, after: dict | None) -> int | None:
     state = after or before
     return None if state is None else state["id"]
+
+
+def _read_merge_source(path: Path) -> Snapshot:
+    """Read another project file for a merge, read-only, in one read transaction."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no project here")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
+    try:
+        conn.execute("BEGIN")  # a consistent picture even while its owner keeps working
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"project", "events", "spans"} <= tables:
+            raise StoreError(f"{path}: not an annotator project")
+        if version > LATEST:
+            raise StoreError(f"{path}: made by a newer annotator (schema {version} > {LATEST})")
+        return _snapshot(conn, path.name, texts=True)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def _snapshot(conn: sqlite3.Connection, name: str, *, texts: bool) -> Snapshot:
+    """Everything a merge compares, from one project connection (texts only if asked)."""
+    q = conn.execute
+    version = q("PRAGMA user_version").fetchone()[0]
+    uid = "uid" if version >= 3 else LEGACY_EVENT_UID  # an older file is read as migrated
+    text = "text" if texts else "''"
+    scheme = q("SELECT value FROM project WHERE key = 'scheme'").fetchone()
+    spans: dict[tuple[int, str], dict[int, SpanRec]] = {}
+    for doc, layer, *span in q(
+        'SELECT doc, layer, id, start, "end", label, created, updated FROM spans ORDER BY id'
+    ):
+        spans.setdefault((doc, layer), {})[span[0]] = SpanRec._make(span)
+    events = list(
+        map(
+            EventRow._make,
+            q(
+                f"SELECT id, action, before, after, ref, span_id, {uid}, ts, actor, doc, layer "
+                "FROM events ORDER BY id"
+            ),
+        )
+    )
+    sequences = dict(q("SELECT name, seq FROM sqlite_sequence").fetchall())
+    return Snapshot(
+        name=name,
+        scheme_text=scheme[0] if scheme else "",
+        documents=list(
+            map(
+                DocRow._make,
+                q(
+                    f"SELECT seq, id, text_hash, {text}, length, title, source, meta, created "
+                    "FROM documents ORDER BY seq"
+                ),
+            )
+        ),
+        annotators=dict(q("SELECT name, created FROM annotators").fetchall()),
+        assignments={
+            (doc, annotator): AssignmentRow._make(row)
+            for doc, annotator, *row in q(
+                "SELECT doc, annotator, status, assigned, started, finished, seconds "
+                "FROM assignments"
+            )
+        },
+        spans=spans,
+        events=events,
+        span_sequence=max(
+            sequences.get("spans", 0), q("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
+        ),
+        event_sequence=max(sequences.get("events", 0), events[-1].id if events else 0),
+    )
 
 
 def _event(row: Any) -> Event:

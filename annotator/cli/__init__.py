@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from annotator.cli import agreement, annotate, data, project, schema, team
+from annotator.cli import agreement, annotate, data, merge, project, schema, team
 
 app = typer.Typer(
     name="annotator",
@@ -23,6 +23,7 @@ data.register(app)
 annotate.register(app)
 team.register(app)
 agreement.register(app)
+merge.register(app)
 app.add_typer(schema.app, name="schema")
 
 
