@@ -32,19 +32,24 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
-from itertools import combinations, pairwise
-from typing import Literal
+from itertools import chain, combinations, pairwise
+from operator import add, itemgetter, sub
+from typing import Literal, TypeVar
 
 __all__ = [
     "PairScore",
     "SpanF1",
     "cohen_kappa",
+    "cohen_kappa_from_counts",
     "fleiss_kappa",
     "krippendorff_alpha",
+    "krippendorff_alpha_from_counts",
     "observed_agreement",
     "span_f1",
+    "span_matches",
     "unitizing_alpha",
     "unitizing_alpha_by_category",
+    "unitizing_alpha_grouped",
     "unitizing_disagreement",
 ]
 
@@ -52,6 +57,8 @@ NAN = float("nan")
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 MatchMode = Literal["exact", "overlap"]
+# A caller's own label or category type (str, int, ...): mappings are invariant in their keys.
+Label = TypeVar("Label", bound=Hashable)
 
 _LEVELS: frozenset[str] = frozenset({"nominal", "ordinal", "interval", "ratio"})
 
@@ -120,11 +127,42 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
         ValueError: If the sequences differ in length.
     """
     first, second = _paired(a, b)
-    n = len(first)
+    return cohen_kappa_from_counts(Counter(zip(first, second, strict=True)))
+
+
+def cohen_kappa_from_counts(table: Mapping[tuple[Label, Label], int]) -> float:
+    """Cohen's kappa from a contingency table instead of two label sequences.
+
+    The same number as :func:`cohen_kappa` over items of which ``table[x, y]`` were labelled
+    ``x`` by the first coder and ``y`` by the second (``cohen_kappa`` is computed through this
+    function). Token-level agreement over a corpus has millions of items but a few dozen
+    distinct label pairs, so the caller can count them as it goes instead of materialising
+    both sequences.
+
+    Args:
+        table: ``(label of a, label of b) -> number of items``; non-negative integers.
+
+    Returns:
+        Kappa in ``[-1, 1]``; NaN as for :func:`cohen_kappa` (no items, or ``p_e == 1``).
+
+    Raises:
+        ValueError: If a count is negative.
+        TypeError: If a count is not an integer.
+    """
+    n = agreed = 0
+    counts_a: Counter[Hashable] = Counter()
+    counts_b: Counter[Hashable] = Counter()
+    for (x, y), count in table.items():
+        count = operator.index(count)
+        if count < 0:
+            raise ValueError(f"negative count {count} for the label pair ({x!r}, {y!r})")
+        n += count
+        if x == y:
+            agreed += count
+        counts_a[x] += count
+        counts_b[y] += count
     if n == 0:
         return NAN
-    agreed = sum(1 for x, y in zip(first, second, strict=True) if x == y)
-    counts_a, counts_b = Counter(first), Counter(second)
     chance = sum(count * counts_b[label] for label, count in counts_a.items())
     denominator = n * n - chance
     if denominator == 0:
@@ -304,9 +342,42 @@ def krippendorff_alpha(
 
     # Identical columns contribute identically: count each distinct column once, weighted.
     # Coding data repeats few distinct columns many times, so this is where the time goes.
+    return krippendorff_alpha_from_counts(Counter(zip(*rows, strict=True)), level)
+
+
+def krippendorff_alpha_from_counts(
+    columns: Mapping[tuple[Label | None, ...], int], level: Level = "nominal"
+) -> float:
+    """Krippendorff's alpha from distinct units and how often each occurs.
+
+    The same number as :func:`krippendorff_alpha` over data in which the column (the values
+    of every coder for one unit, ``None`` or NaN where missing) ``c`` occurs ``columns[c]``
+    times, in any order (``krippendorff_alpha`` is computed through this function). A corpus
+    of token units repeats a few dozen distinct columns millions of times; counting them as
+    they are produced avoids building the coders x units matrix at all.
+
+    Args:
+        columns: ``column -> number of units``; non-negative integers.
+        level: As for :func:`krippendorff_alpha`.
+
+    Returns:
+        Alpha (at most 1), or NaN as for :func:`krippendorff_alpha`.
+
+    Raises:
+        ValueError: For an unknown level, a negative count, or non-numeric values at a level
+            other than nominal.
+        TypeError: If a count is not an integer.
+    """
+    if level not in _LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {sorted(_LEVELS)}")
     units: list[Counter[Hashable]] = []
     unit_weights: list[int] = []
-    for column, weight in Counter(zip(*rows, strict=True)).items():
+    for column, count in columns.items():
+        weight = operator.index(count)
+        if weight < 0:
+            raise ValueError(f"negative count {weight} for the unit {column!r}")
+        if weight == 0:
+            continue
         values = [value for value in column if not _is_missing(value)]
         if len(values) >= 2:
             units.append(Counter(values))
@@ -378,37 +449,58 @@ def _segment_distance(first: _Segment, second: _Segment) -> int:
     return 0
 
 
-def _segments(units: Sequence[tuple[int, int]], begin: int, end: int) -> list[_Segment]:
-    """Split ``[begin, end)`` into the given sorted, disjoint units and the gaps between them."""
-    result: list[_Segment] = []
-    position = begin
-    for start, length in units:
-        if start > position:
-            result.append((position, start - position, False))
-        result.append((start, length, True))
-        position = start + length
-    if position < end:
-        result.append((position, end - position, False))
-    return result
+def _observed_sum(first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]) -> int:
+    """Sum of :func:`_segment_distance` over all segment pairs of two raters' partitions.
 
-
-def _observed_sum(first: list[_Segment], second: list[_Segment]) -> int:
-    """Sum of distances over all overlapping segment pairs of two partitions of a continuum.
-
-    Both lists partition the same continuum, so one sweep visits every overlapping pair once;
-    non-overlapping pairs have distance 0 and need not be visited.
+    Takes each rater's sorted, disjoint units ``(begin, length)`` rather than the partitions:
+    gap against gap is always 0, and a unit scores against a gap only when it lies inside it,
+    which for a partition means it overlaps none of the other rater's units. So the sum is
+    the boundary distance of every overlapping unit pair plus the squared length of every unit
+    the other rater left entirely uncovered. One two-pointer sweep over the units finds both:
+    walking the gaps too would more than double the steps, and this runs per rater pair and
+    category over every document of a report.
     """
     total = 0
     i = j = 0
-    while i < len(first) and j < len(second):
-        total += _segment_distance(first[i], second[j])
-        end1 = first[i][0] + first[i][1]
-        end2 = second[j][0] + second[j][1]
+    count1, count2 = len(first), len(second)
+    hit1 = hit2 = False  # whether first[i] / second[j] has overlapped a unit of the other side
+    while i < count1 and j < count2:
+        begin1, length1 = first[i]
+        begin2, length2 = second[j]
+        end1, end2 = begin1 + length1, begin2 + length2
+        if begin1 < end2 and begin2 < end1:
+            total += (begin1 - begin2) ** 2 + (end1 - end2) ** 2
+            hit1 = hit2 = True
+        # The unit that ends first cannot overlap anything later on the other side.
         if end1 <= end2:
+            if not hit1:
+                total += length1 * length1
             i += 1
+            hit1 = False
         if end2 <= end1:
+            if not hit2:
+                total += length2 * length2
             j += 1
+            hit2 = False
+    for rest, start, hit in ((first, i, hit1), (second, j, hit2)):
+        for index in range(start + 1 if hit else start, len(rest)):
+            length = rest[index][1]
+            total += length * length
     return total
+
+
+def _boundary_gaps(units: Sequence[tuple[int, int]], begin: int, end: int) -> list[int]:
+    """Distances from each unit's end (and ``begin``) to the next unit's begin (and ``end``).
+
+    For sorted units inside ``[begin, end)`` that do not overlap these are the rater's gap
+    lengths, 0 where units touch. A negative distance is what makes units invalid: first or
+    last, a unit outside the continuum; in between, two units overlapping (or out of order).
+    One C-level pass serves as both the check and the gap lengths, because every unit of a
+    pooled report goes through here.
+    """
+    starts = [*map(itemgetter(0), units), end]
+    ends = [begin, *map(add, starts, map(itemgetter(1), units))]
+    return list(map(sub, starts, ends))
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +511,8 @@ class _Continuum:
     length: int
     raters: int
     units: dict[Hashable, list[list[tuple[int, int]]]]
+    gaps: dict[Hashable, list[int]]
+    """category -> the lengths of the gaps between its units, every rater's together"""
 
 
 def _continuum(
@@ -430,9 +524,13 @@ def _continuum(
     if raters < 0:
         raise ValueError(f"raters must not be negative, got {raters}")
     end = begin + length
+    index = operator.index
     grouped: dict[Hashable, list[list[tuple[int, int]]]] = {}
+    # This loop sees every unit of a report (hundreds of thousands), hence the local names
+    # and the skipped conversion for plain ints; the checks are the same for every unit.
     for rater, category, start, size in units:
-        rater, start, size = operator.index(rater), operator.index(start), operator.index(size)
+        if type(rater) is not int or type(start) is not int or type(size) is not int:
+            rater, start, size = index(rater), index(start), index(size)
         if not 0 <= rater < raters:
             raise ValueError(f"rater {rater} outside 0..{raters - 1}")
         if category is None:
@@ -443,17 +541,26 @@ def _continuum(
             raise ValueError(
                 f"unit [{start}, {start + size}) outside the continuum [{begin}, {end})"
             )
-        grouped.setdefault(category, [[] for _ in range(raters)])[rater].append((start, size))
+        per_rater = grouped.get(category)
+        if per_rater is None:
+            per_rater = grouped[category] = [[] for _ in range(raters)]
+        per_rater[rater].append((start, size))
+    gaps: dict[Hashable, list[int]] = {}
     for category, per_rater in grouped.items():
+        found = gaps[category] = []
         for rater, spans in enumerate(per_rater):
             spans.sort()
-            for (start1, size1), (start2, _) in pairwise(spans):
-                if start2 < start1 + size1:
-                    raise ValueError(
-                        f"rater {rater} has overlapping units of category {category!r} at "
-                        f"{start1} and {start2}; merge them first"
-                    )
-    return _Continuum(begin, length, raters, grouped)
+            distances = _boundary_gaps(spans, begin, end)
+            if spans and min(distances) < 0:  # units are inside: only an overlap is negative
+                (start1, _), (start2, _) = next(
+                    (a, b) for a, b in pairwise(spans) if b[0] < a[0] + a[1]
+                )
+                raise ValueError(
+                    f"rater {rater} has overlapping units of category {category!r} at "
+                    f"{start1} and {start2}; merge them first"
+                )
+            found.extend(filter(None, distances))
+    return _Continuum(begin, length, raters, grouped, gaps)
 
 
 def _category_disagreement(data: _Continuum, category: Hashable) -> tuple[Fraction, Fraction]:
@@ -462,32 +569,38 @@ def _category_disagreement(data: _Continuum, category: Hashable) -> tuple[Fracti
     if per_rater is None:
         return Fraction(0), Fraction(0)
     raters, length = data.raters, data.length
-    end = data.begin + length
-    segments = [_segments(spans, data.begin, end) for spans in per_rater]
 
     observed = sum(
-        _observed_sum(segments[r1], segments[r2]) for r1, r2 in combinations(range(raters), 2)
+        _observed_sum(per_rater[r1], per_rater[r2]) for r1, r2 in combinations(range(raters), 2)
     )
     d_o = Fraction(2 * observed, raters * (raters - 1) * length * length)
 
     # Expected disagreement in Krippendorff's 2004 form, as in DKPro Statistics: every unit g
     # of the category (any rater) against every other unit of it and against every gap h (any
-    # rater) at least as long as g, over all placements of g.
-    unit_lengths = [size for spans in per_rater for _, size in spans]
-    gaps = sorted(size for rater in segments for _, size, is_unit in rater if not is_unit)
-    suffix = [0] * (len(gaps) + 1)
-    for index in range(len(gaps) - 1, -1, -1):
-        suffix[index] = suffix[index + 1] + gaps[index]
-    others = len(unit_lengths) - 1
+    # rater) at least as long as g, over all placements of g. The terms depend on lengths
+    # only, and a report has far fewer distinct lengths than units: each is done once,
+    # weighted by how often it occurs (all integers, so the sum is the same).
+    unit_lengths = Counter(map(itemgetter(1), chain.from_iterable(per_rater)))
+    gap_counts = Counter(data.gaps[category])
+    gaps = sorted(gap_counts)
+    # From index k on: how many gaps, and their total length.
+    suffix_count = [0] * (len(gaps) + 1)
+    suffix_total = [0] * (len(gaps) + 1)
+    for k in range(len(gaps) - 1, -1, -1):
+        count = gap_counts[gaps[k]]
+        suffix_count[k] = suffix_count[k + 1] + count
+        suffix_total[k] = suffix_total[k + 1] + count * gaps[k]
+    others = unit_lengths.total() - 1
     expected = 0
-    for size in unit_lengths:
+    within = 0
+    for size, count in unit_lengths.items():
         # (N_c - 1) (2l^3 - 3l^2 + l) / 3, where l(l-1)(2l-1) is always divisible by 6.
-        expected += others * size * (size - 1) * (2 * size - 1) // 3
+        term = others * size * (size - 1) * (2 * size - 1) // 3
         first = bisect_left(gaps, size)
-        fitting = len(gaps) - first
         # sum over gaps with l_h >= l of (l_h - l + 1): the placements of g inside h.
-        expected += size * size * (suffix[first] - fitting * (size - 1))
-    within = sum(size * (size - 1) for size in unit_lengths)
+        term += size * size * (suffix_total[first] - suffix_count[first] * (size - 1))
+        expected += count * term
+        within += count * size * (size - 1)
     pairs = raters * length * (raters * length - 1) - within
     d_e = Fraction(2 * expected, length * pairs) if pairs else Fraction(0)
     return d_o, d_e
@@ -513,7 +626,91 @@ def unitizing_alpha_by_category(
     Raises:
         ValueError: As :func:`unitizing_alpha`.
     """
-    data = _continuum(units, begin, length, raters)
+    return _alpha_by_category(_continuum(units, begin, length, raters))
+
+
+def unitizing_alpha_grouped(
+    units: Mapping[Label, Sequence[Sequence[tuple[int, int]]]],
+    *,
+    begin: int,
+    length: int,
+    raters: int,
+) -> tuple[float, dict[Label, float]]:
+    """:func:`unitizing_alpha_by_category` for units already grouped by category and rater.
+
+    A caller that keeps its units grouped anyway (a report pooling thousands of documents
+    keeps every annotator's spans per label) would otherwise flatten them into one tuple per
+    unit only for them to be regrouped here; this takes the groups as they are.
+
+    Args:
+        units: ``category -> [units of rater 0, units of rater 1, ...]``, exactly ``raters``
+            lists, each of ``(begin, length)`` units sorted by begin and not overlapping.
+        begin: First position of the continuum.
+        length: Length of the continuum, at least 1.
+        raters: Number of raters, counting raters who marked nothing.
+
+    Returns:
+        ``(overall, {category: alpha_u})`` for the categories in ``units``, the same numbers
+        as :func:`unitizing_alpha_by_category` on the same units.
+
+    Raises:
+        ValueError: As :func:`unitizing_alpha`, and for a category without exactly
+            ``raters`` lists or a rater's units out of order.
+    """
+    data = _grouped_continuum(units, begin, length, raters)
+    return _alpha_by_category(data)  # type: ignore[return-value]  # keys are the caller's
+
+
+def _grouped_continuum(
+    units: Mapping[Label, Sequence[Sequence[tuple[int, int]]]],
+    begin: int,
+    length: int,
+    raters: int,
+) -> _Continuum:
+    begin, length, raters = operator.index(begin), operator.index(length), operator.index(raters)
+    if length < 1:
+        raise ValueError(f"the continuum must have a positive length, got {length}")
+    if raters < 0:
+        raise ValueError(f"raters must not be negative, got {raters}")
+    end = begin + length
+    grouped: dict[Hashable, list[list[tuple[int, int]]]] = {}
+    gaps: dict[Hashable, list[int]] = {}
+    for category, per_rater in units.items():
+        if category is None:
+            raise ValueError("a unit's category must not be None")
+        if len(per_rater) != raters:
+            raise ValueError(
+                f"category {category!r} has units for {len(per_rater)} raters, expected {raters}"
+            )
+        checked = []
+        found_gaps: list[int] = []
+        for rater, spans in enumerate(per_rater):
+            # Every unit of a pooled report passes here, once per figure that pools it, so
+            # the checks run as C-level maps rather than as a Python loop per unit.
+            found = spans if isinstance(spans, list) else list(spans)
+            if not set(map(type, chain.from_iterable(found))) <= {int}:
+                found = [(operator.index(start), operator.index(size)) for start, size in found]
+            if found and min(map(itemgetter(1), found)) < 1:
+                raise ValueError(f"rater {rater} has an empty unit of category {category!r}")
+            distances = _boundary_gaps(found, begin, end)
+            if found and min(distances) < 0:
+                if distances[0] < 0 or distances[-1] < 0:
+                    raise ValueError(
+                        f"rater {rater} has a unit of category {category!r} outside the "
+                        f"continuum [{begin}, {end})"
+                    )
+                raise ValueError(
+                    f"rater {rater}'s units of category {category!r} overlap or are not sorted "
+                    "by begin"
+                )
+            checked.append(found)
+            found_gaps.extend(filter(None, distances))
+        grouped[category] = checked
+        gaps[category] = found_gaps
+    return _Continuum(begin, length, raters, grouped, gaps)
+
+
+def _alpha_by_category(data: _Continuum) -> tuple[float, dict[Hashable, float]]:
     if data.raters < 2:
         return NAN, dict.fromkeys(data.units, NAN)
     per_category: dict[Hashable, float] = {}
@@ -697,6 +894,9 @@ def _pair_score(matched: int, n_a: int, n_b: int) -> PairScore:
 
 def _exact_matches(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> int:
     """One-to-one matches of identical offsets (duplicates match at most once each)."""
+    distinct_a, distinct_b = set(first), set(second)
+    if len(distinct_a) == len(first) and len(distinct_b) == len(second):
+        return len(distinct_a & distinct_b)  # no duplicates (the usual case): a set meet
     counts = Counter(second)
     return sum(min(count, counts[span]) for span, count in Counter(first).items())
 
@@ -709,7 +909,14 @@ def _overlap_neighbours(
     ``second`` must be sorted by start. Scanning back from the last span that starts before
     ``end`` stops as soon as no earlier span can reach ``start`` (a running maximum of ends),
     so the cost follows the number of overlaps rather than ``len(first) * len(second)``.
+    A few spans of one label in one document, the usual call, are simply compared pairwise:
+    setting up the scan costs more than that.
     """
+    if len(first) * len(second) <= 64:
+        return [
+            [j for j, (begin, finish) in enumerate(second) if begin < end and start < finish]
+            for start, end in first
+        ]
     starts = [start for start, _ in second]
     reach: list[int] = []  # reach[j]: the largest end among second[0..j]
     for _, end in second:
@@ -740,11 +947,12 @@ def _overlap_matches(first: list[tuple[int, int]], second: list[tuple[int, int]]
     first, second = sorted(first, key=lambda span: (span[1], span[0])), sorted(second)
     neighbours = _overlap_neighbours(first, second)
     owner = [-1] * len(second)  # index into `first` matched to each span of `second`
+    ends = [end for _, end in second]
     unmatched = []
     for node, candidates in enumerate(neighbours):
         free = [j for j in candidates if owner[j] == -1]
         if free:
-            owner[min(free, key=lambda j: second[j][1])] = node
+            owner[min(free, key=ends.__getitem__)] = node
         else:
             unmatched.append(node)
     matched = len(first) - len(unmatched)
@@ -775,6 +983,55 @@ def _overlap_matches(first: list[tuple[int, int]], second: list[tuple[int, int]]
             stack.append((owner[other], 0))
             path.append(other)
     return matched
+
+
+def _checked_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans as a list, checked to be non-empty integer ranges from 0 on."""
+    found = list(spans)
+    # Plain ints pass in one cheap loop; anything else (numpy integers, ...) is converted.
+    for start, end in found:
+        if type(start) is not int or type(end) is not int or start < 0 or end <= start:
+            break
+    else:
+        return found
+    found = [(operator.index(start), operator.index(end)) for start, end in found]
+    for start, end in found:
+        if start < 0 or end <= start:
+            raise ValueError(f"span [{start}, {end}) is empty")
+    return found
+
+
+def span_matches(
+    first: Iterable[tuple[int, int]], second: Iterable[tuple[int, int]]
+) -> tuple[int, int]:
+    """One-to-one matches between two annotators' spans of one document and one label.
+
+    The counts behind :func:`span_f1` (which matches with the same code), for callers that
+    tally many documents themselves and need both modes: a report that wants per-document,
+    per-pair and per-label figures would otherwise regroup every span once per mode.
+
+    Args:
+        first: ``(start, end)`` spans of one annotator, ``0 <= start < end``, any order.
+        second: The same for the other annotator.
+
+    Returns:
+        ``(exact, overlap)``: the number of matched pairs under ``"exact"`` and ``"overlap"``
+        matching as defined for :func:`span_f1`. ``exact <= overlap <= min(len(first),
+        len(second))``.
+
+    Raises:
+        ValueError: For a span with ``start < 0`` or ``end <= start``.
+    """
+    spans_a, spans_b = _checked_spans(first), _checked_spans(second)
+    if not spans_a or not spans_b:
+        return 0, 0
+    exact = _exact_matches(spans_a, spans_b)
+    # Identical spans overlap, so an exact matching is an overlap matching: once it pairs off
+    # every span of the smaller side, no overlap matching can do better and the search is
+    # skipped (annotators mostly agree, so this is the common case).
+    if exact == min(len(spans_a), len(spans_b)):
+        return exact, exact
+    return exact, _overlap_matches(spans_a, spans_b)
 
 
 def span_f1(

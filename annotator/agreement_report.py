@@ -20,8 +20,8 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -89,18 +89,74 @@ class AgreementReport:
 
 @dataclass
 class _Doc:
+    """What a read document leaves behind: enough to lay it out again for alpha_u."""
+
     id: str
-    title: str
     length: int
     annotators: list[str]
-    spans: dict[str, list[tuple[str, int, int]]]
-    """annotator -> (label, start, end)"""
-    values: dict[str, list[int]]
-    """annotator -> per unit (token or character), the bit mask of the labels covering it"""
-    exact: agreement.SpanF1
-    overlap: agreement.SpanF1
-    counts: Counter[tuple[str, str]]
-    """(annotator, label) -> spans, for pairs span_f1 never sees (one side marked nothing)"""
+    merged: dict[str, dict[str, list[tuple[int, int]]]]
+    """annotator -> label -> the label's spans merged: alpha_u's `(start, length)` units"""
+
+
+class _Gathered:
+    """Running sums over the documents, each document read, tokenized and matched once.
+
+    Every figure of the report is a sum over documents (micro-averaged F1, unit counts,
+    confusion counts) or needs only a document's merged units (alpha_u), so nothing else is
+    kept once a document has been added: the report stays fast and small on tens of
+    thousands of documents (issue 4).
+    """
+
+    def __init__(self, labels: list[str], level: Level) -> None:
+        self.labels = labels
+        self.level = level
+        self.bits = {label: 1 << index for index, label in enumerate(labels)}
+        self.docs: list[_Doc] = []
+        self.pair_documents: Counter[tuple[str, str]] = Counter()
+        self.pair_sums: dict[tuple[str, str], dict[str, list[int]]] = {}
+        """(a, b) -> label -> [exact matches, overlap matches, spans of a, spans of b]"""
+        self.groups: dict[tuple[str, ...], Counter[tuple[int, ...]]] = {}
+        """annotators of a document -> their values per unit -> how many units have them"""
+        self.units = 0
+        self.confusion_labels = [*labels, NONE_LABEL]
+        self.confusion = [[0] * len(self.confusion_labels) for _ in self.confusion_labels]
+        self.per_document: list[DocumentFigures] = []
+
+    def add(self, doc_id: str, text: str, spans: dict[str, list[tuple[str, int, int]]]) -> None:
+        """One document and every finished annotator's spans, `annotator -> [(label, s, e)]`."""
+        names = list(spans)
+        by_label = {name: _by_label(spans[name]) for name in names}
+        tallies = _tallies(names, by_label)
+        exact_f1, overlap_f1 = [], []
+        for pair, per_label in tallies.items():
+            self.pair_documents[pair] += 1
+            sums = self.pair_sums.setdefault(pair, {label: [0, 0, 0, 0] for label in self.labels})
+            for label, found in per_label.items():
+                total = sums[label]
+                for position, count in enumerate(found):
+                    total[position] += count
+            exact, overlap, n_a, n_b = _totals(per_label.values())
+            exact_f1.append(_score(exact, n_a, n_b)[2])
+            overlap_f1.append(_score(overlap, n_a, n_b)[2])
+        self.per_document.append(
+            DocumentFigures(
+                id=doc_id,
+                title=_title(text),
+                annotators=names,
+                f1_overlap=_nanmean(overlap_f1),
+                f1_exact=_nanmean(exact_f1),
+                spans=sum(len(found) for found in spans.values()),
+            )
+        )
+        units, columns = _unit_columns(text, self.level, list(spans.values()), self.bits)
+        self.units += units
+        self.groups.setdefault(tuple(names), Counter()).update(columns)
+        _confuse(self.confusion, self.confusion_labels, spans)
+        merged = {
+            name: {label: _merged(found) for label, found in grouped.items()}
+            for name, grouped in by_label.items()
+        }
+        self.docs.append(_Doc(doc_id, len(text), names, merged))
 
 
 def build_report(
@@ -113,48 +169,29 @@ def build_report(
     """Gather the documents and compute every figure of the report."""
     wanted_labels = list(labels) if labels is not None else store.scheme.label_names
     label_set = set(wanted_labels)
-    bits = {label: 1 << index for index, label in enumerate(wanted_labels)}
     finished = store.finished_by(annotators)
-    docs: list[_Doc] = []
+    gathered = _Gathered(wanted_labels, level)
     for document, rows in store.iter_selected_documents(finished):
-        names = finished[document.id]
-        spans: dict[str, list[tuple[str, int, int]]] = {name: [] for name in names}
-        for row in rows:
-            if row.layer in spans and row.label in label_set:
-                spans[row.layer].append((row.label, row.start, row.end))
-        text = document.text
-        if level == "token":
-            index = TokenIndex(text)
-            starts, ends = list(index.starts), list(index.ends)
-        else:
-            starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
-        values = {name: _unit_values(starts, ends, spans[name], bits) for name in names}
-        # Span F1 once per document: matching never crosses documents, so the micro figures
-        # of a pair are sums of these per-document tallies.
-        flat = [(name, document.id, *span) for name in names for span in spans[name]]
-        counts = Counter((name, label) for name in names for label, _, _ in spans[name])
-        docs.append(
-            _Doc(
-                document.id,
-                _title(text),
-                len(text),
-                names,
-                spans,
-                values,
-                agreement.span_f1(flat, match="exact"),
-                agreement.span_f1(flat, match="overlap"),
-                counts,
-            )
-        )
+        spans: dict[str, list[tuple[str, int, int]]] = {name: [] for name in finished[document.id]}
+        for _, layer, start, end, label in rows:
+            kept = spans.get(layer)
+            if kept is not None and label in label_set:
+                kept.append((label, start, end))
+        gathered.add(document.id, document.text, spans)
+    docs = gathered.docs
     everyone = sorted({name for doc in docs for name in doc.annotators})
+    layouts: dict[tuple[str, ...], _Layout] = {}
     pairs = [
-        _pair_figures(a, b, docs, wanted_labels) for a, b in itertools.combinations(everyone, 2)
+        _pair_figures(a, b, gathered, layouts)
+        for a, b in itertools.combinations(everyone, 2)
+        if gathered.pair_documents[a, b]
     ]
-    pairs = [pair for pair in pairs if pair.documents]
-    alpha_u, alpha_docs, alpha_per_label = _alpha_u_all(docs, everyone, wanted_labels)
-    fleiss, fleiss_units, fleiss_raters = _fleiss(docs, wanted_labels)
-    k_alpha, k_units = _krippendorff(docs, everyone, wanted_labels)
-    confusion_labels, confusion = _confusion(docs, wanted_labels)
+    complete = [doc for doc in docs if len(doc.annotators) == len(everyone)]
+    alpha_u, alpha_per_label = _alpha_u(_layout(layouts, complete), everyone, wanted_labels)
+    fleiss, fleiss_units, fleiss_raters = _fleiss(docs, gathered.groups)
+    k_alpha, k_units = _krippendorff(gathered, everyone)
+    per_document = gathered.per_document
+    per_document.sort(key=lambda d: (math.inf if math.isnan(d.f1_overlap) else d.f1_overlap, d.id))
     return AgreementReport(
         level=level,
         annotators=everyone,
@@ -173,16 +210,16 @@ def build_report(
             for label in wanted_labels
         },
         alpha_u=alpha_u,
-        alpha_u_documents=alpha_docs,
+        alpha_u_documents=len(complete),
         per_label_alpha_u=alpha_per_label,
         fleiss_kappa=fleiss,
         fleiss_units=fleiss_units,
         fleiss_raters=fleiss_raters,
         krippendorff_alpha=k_alpha,
         krippendorff_units=k_units,
-        confusion_labels=confusion_labels,
-        confusion=confusion,
-        per_document=_per_document(docs),
+        confusion_labels=gathered.confusion_labels,
+        confusion=gathered.confusion,
+        per_document=per_document,
     )
 
 
@@ -210,25 +247,43 @@ def _nanmean(values: Iterable[float]) -> float:
     return sum(kept) / len(kept) if kept else math.nan
 
 
-def _tally(
-    result: agreement.SpanF1, counts: Counter[tuple[str, str]], a: str, b: str, label: str | None
-) -> tuple[int, int, int]:
-    """(matched, n_a, n_b) of a pair in one document, overall or for one label.
+def _by_label(spans: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
+    grouped: dict[str, list[tuple[int, int]]] = {}
+    for label, start, end in spans:
+        grouped.setdefault(label, []).append((start, end))
+    return grouped
 
-    span_f1 only knows annotators that have spans; a pair where one side marked nothing
-    is complete disagreement, so its counts come from `counts` with no match.
+
+def _tallies(
+    names: list[str], by_label: dict[str, dict[str, list[tuple[int, int]]]]
+) -> dict[tuple[str, str], dict[str, tuple[int, int, int, int]]]:
+    """Span matches of every pair in one document, per label used by either side.
+
+    Matching never crosses documents or labels, so the micro-averaged F1 of a pair, of a
+    label or of a document are all sums of these tallies. A pair where one side marked
+    nothing is complete disagreement: its labels are tallied with no match.
     """
-    scores = result if label is None else result.per_label.get(label)
-    score = scores.per_pair.get((a, b)) if scores is not None else None
-    if score is not None:
-        return score.matched, score.n_a, score.n_b
-    if label is None:
-        return 0, _count(counts, a), _count(counts, b)
-    return 0, counts[a, label], counts[b, label]
+    tallies = {}
+    for a, b in itertools.combinations(names, 2):
+        first, second = by_label[a], by_label[b]
+        per_label = {}
+        for label in first.keys() | second.keys():
+            spans_a, spans_b = first.get(label), second.get(label)
+            if spans_a is None or spans_b is None:  # one side never used the label
+                per_label[label] = (0, 0, len(spans_a or ()), len(spans_b or ()))
+                continue
+            exact, overlap = agreement.span_matches(spans_a, spans_b)
+            per_label[label] = (exact, overlap, len(spans_a), len(spans_b))
+        tallies[a, b] = per_label
+    return tallies
 
 
-def _count(counts: Counter[tuple[str, str]], name: str) -> int:
-    return sum(count for (who, _), count in counts.items() if who == name)
+def _totals(tallies: Iterable[Sequence[int]]) -> tuple[int, int, int, int]:
+    """Tallies of several labels added up: (exact, overlap, n_a, n_b) of the pair overall."""
+    exact = overlap = n_a = n_b = 0
+    for e, o, x, y in tallies:
+        exact, overlap, n_a, n_b = exact + e, overlap + o, n_a + x, n_b + y
+    return exact, overlap, n_a, n_b
 
 
 def _score(matched: int, n_a: int, n_b: int) -> tuple[float, float, float]:
@@ -239,187 +294,212 @@ def _score(matched: int, n_a: int, n_b: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def _summed(
-    docs: list[_Doc], a: str, b: str, match: str, label: str | None
-) -> tuple[float, float, float]:
-    matched = n_a = n_b = 0
-    for doc in docs:
-        result = doc.exact if match == "exact" else doc.overlap
-        m, x, y = _tally(result, doc.counts, a, b, label)
-        matched, n_a, n_b = matched + m, n_a + x, n_b + y
-    return _score(matched, n_a, n_b)
-
-
-def _pair_figures(a: str, b: str, docs: list[_Doc], labels: list[str]) -> PairFigures:
-    shared = [doc for doc in docs if a in doc.spans and b in doc.spans]
-    precision, recall, f1_overlap = _summed(shared, a, b, "overlap", None)
-    values_a = [value for doc in shared for value in doc.values[a]]
-    values_b = [value for doc in shared for value in doc.values[b]]
-    alpha, per_label_alpha = _alpha_u(shared, [a, b], labels)
+def _pair_figures(
+    a: str, b: str, gathered: _Gathered, layouts: dict[tuple[str, ...], _Layout]
+) -> PairFigures:
+    sums = gathered.pair_sums[a, b]
+    exact, overlap, n_a, n_b = _totals(sums.values())
+    precision, recall, f1_overlap = _score(overlap, n_a, n_b)
+    table: Counter[tuple[int, int]] = Counter()
+    for group, counts in gathered.groups.items():
+        if a in group and b in group:
+            i, j = group.index(a), group.index(b)
+            for column, count in counts.items():
+                table[column[i], column[j]] += count
+    units = table.total()
+    shared = [doc for doc in gathered.docs if a in doc.annotators and b in doc.annotators]
+    alpha, per_label_alpha = _alpha_u(_layout(layouts, shared), [a, b], gathered.labels)
     return PairFigures(
         a=a,
         b=b,
         documents=len(shared),
-        f1_exact=_summed(shared, a, b, "exact", None)[2],
+        f1_exact=_score(exact, n_a, n_b)[2],
         f1_overlap=f1_overlap,
         precision_overlap=precision,
         recall_overlap=recall,
         alpha_u=alpha,
-        kappa=agreement.cohen_kappa(values_a, values_b) if values_a else math.nan,
-        kappa_units=len(values_a),
-        per_label_f1_exact={label: _summed(shared, a, b, "exact", label)[2] for label in labels},
-        per_label_f1_overlap={
-            label: _summed(shared, a, b, "overlap", label)[2] for label in labels
-        },
+        kappa=agreement.cohen_kappa_from_counts(table) if units else math.nan,
+        kappa_units=units,
+        per_label_f1_exact={label: _score(e, x, y)[2] for label, (e, _, x, y) in sums.items()},
+        per_label_f1_overlap={label: _score(o, x, y)[2] for label, (_, o, x, y) in sums.items()},
         per_label_alpha_u=per_label_alpha,
     )
 
 
-def _unit_values(
-    starts: list[int], ends: list[int], spans: list[tuple[str, int, int]], bits: dict[str, int]
-) -> list[int]:
-    """Per unit, a bit mask of the labels covering it: one categorical value per unit."""
-    values = [0] * len(starts)
-    for label, start, end in spans:
-        bit = bits[label]
-        for position in range(bisect_right(ends, start), bisect_left(starts, end)):
-            values[position] |= bit
-    return values
+def _unit_columns(
+    text: str, level: Level, spans: list[list[tuple[str, int, int]]], bits: dict[str, int]
+) -> tuple[int, Counter[tuple[int, ...]]]:
+    """Units of one document, and how many units carry each combination of annotators' values.
+
+    A unit's value for one annotator is the bit mask of the labels covering it, so overlapping
+    labels stay one categorical value. Values only change where a span starts or ends, so the
+    units are cut into runs at those points and each run is counted once, whatever its length:
+    a handful of runs per span instead of one step per token.
+    """
+    if level == "token":
+        index = TokenIndex(text)
+        starts, ends = index.starts, index.ends
+        count = len(starts)
+    else:
+        count = len(text)
+    cuts = {0, count}
+    marks: list[tuple[int, int, int, int]] = []  # (annotator, bit, first unit, last unit + 1)
+    for who, found in enumerate(spans):
+        for label, start, end in found:
+            if level == "token":
+                # Tokens that overlap [start, end): those ending after start, starting before end.
+                first, last = bisect_right(ends, start), bisect_left(starts, end)
+            else:
+                first, last = min(max(start, 0), count), min(max(end, 0), count)
+            if first < last:
+                marks.append((who, bits[label], first, last))
+                cuts.add(first)
+                cuts.add(last)
+    bounds = sorted(cuts)
+    run = {cut: position for position, cut in enumerate(bounds)}
+    values = [[0] * (len(bounds) - 1) for _ in spans]
+    for who, bit, first, last in marks:
+        row = values[who]
+        for position in range(run[first], run[last]):
+            row[position] |= bit
+    columns: Counter[tuple[int, ...]] = Counter()
+    for column, (begin, end) in zip(
+        zip(*values, strict=True), itertools.pairwise(bounds), strict=True
+    ):
+        columns[column] += end - begin
+    return count, columns
 
 
 def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Union of intervals: alpha_u needs one rater's units of a label not to overlap."""
-    merged: list[tuple[int, int]] = []
+    """Union of `(start, end)` intervals as sorted `(start, length)` units.
+
+    alpha_u needs one rater's units of a label not to overlap; touching ones are joined too.
+    """
+    merged: list[list[int]] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            merged[-1][1] = max(merged[-1][1], end)
         else:
-            merged.append((start, end))
-    return merged
+            merged.append([start, end])
+    return [(start, end - start) for start, end in merged]
+
+
+class _Layout:
+    """Documents laid end to end, as alpha_u sees them: each annotator's units per label.
+
+    Several alpha_u figures usually rest on the same documents (every pair and all
+    annotators, when everybody finished everything), so a layout is built once per set of
+    documents and shared.
+    """
+
+    def __init__(self, docs: list[_Doc]) -> None:
+        self.length = 0
+        self.units: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for doc in docs:
+            offset = self.length
+            for name, by_label in doc.merged.items():
+                mine = self.units.setdefault(name, {})
+                for label, found in by_label.items():
+                    mine.setdefault(label, []).extend(
+                        [(offset + start, size) for start, size in found]
+                    )
+            self.length += doc.length
+
+
+def _layout(cache: dict[tuple[str, ...], _Layout], docs: list[_Doc]) -> _Layout:
+    key = tuple(doc.id for doc in docs)
+    if key not in cache:
+        cache[key] = _Layout(docs)
+    return cache[key]
 
 
 def _alpha_u(
-    docs: list[_Doc], raters: list[str], labels: list[str]
+    layout: _Layout, raters: list[str], labels: list[str]
 ) -> tuple[float, dict[str, float]]:
-    """alpha_u over `docs` laid end to end, for `raters` who all finished every one of them."""
-    if not docs or len(raters) < 2:
+    """alpha_u over a layout's documents, for `raters` who all finished every one of them."""
+    if layout.length == 0 or len(raters) < 2:
         return math.nan, dict.fromkeys(labels, math.nan)
-    units: list[tuple[int, str, int, int]] = []
-    offset = 0
-    for doc in docs:
-        for rater_index, name in enumerate(raters):
-            by_label: dict[str, list[tuple[int, int]]] = defaultdict(list)
-            for label, start, end in doc.spans[name]:
-                by_label[label].append((start, end))
-            for label, intervals in by_label.items():
-                for start, end in _merged(intervals):
-                    units.append((rater_index, label, offset + start, end - start))
-        offset += doc.length
-    if offset == 0:
-        return math.nan, dict.fromkeys(labels, math.nan)
-    overall, found = agreement.unitizing_alpha_by_category(
-        units, begin=0, length=offset, raters=len(raters)
+    used = {label for name in raters for label in layout.units.get(name, {})}
+    units = {
+        label: [layout.units.get(name, {}).get(label, []) for name in raters] for label in used
+    }
+    overall, found = agreement.unitizing_alpha_grouped(
+        units, begin=0, length=layout.length, raters=len(raters)
     )
     # A label nobody used has no expected disagreement: undefined, as unitizing_alpha says.
     return overall, {label: found.get(label, math.nan) for label in labels}
 
 
-def _alpha_u_all(
-    docs: list[_Doc], everyone: list[str], labels: list[str]
-) -> tuple[float, int, dict[str, float]]:
-    complete = [doc for doc in docs if len(doc.annotators) == len(everyone)]
-    overall, per_label = _alpha_u(complete, everyone, labels)
-    return overall, len(complete), per_label
-
-
-def _fleiss(docs: list[_Doc], labels: list[str]) -> tuple[float, int, int]:
+def _fleiss(
+    docs: list[_Doc], groups: dict[tuple[str, ...], Counter[tuple[int, ...]]]
+) -> tuple[float, int, int]:
     """Fleiss' kappa needs the same raters per unit: the most common rater count is used."""
     if not docs:
         return math.nan, 0, 0
     raters = Counter(len(doc.annotators) for doc in docs).most_common(1)[0][0]
+    # Raters are interchangeable here: a unit is the multiset of its values.
     rows: Counter[tuple[int, ...]] = Counter()
-    for doc in docs:
-        if len(doc.annotators) != raters:
-            continue
-        columns = [doc.values[name] for name in doc.annotators]
-        rows.update(tuple(sorted(values)) for values in zip(*columns, strict=True))
+    for group, counts in groups.items():
+        if len(group) == raters:
+            for column, count in counts.items():
+                rows[tuple(sorted(column))] += count
     categories = sorted({value for row in rows for value in row})
     index = {value: i for i, value in enumerate(categories)}
     matrix: list[list[int]] = []
     for row in rows:
-        counts = [0] * len(categories)
+        cells = [0] * len(categories)
         for value in row:
-            counts[index[value]] += 1
-        matrix.append(counts)
+            cells[index[value]] += 1
+        matrix.append(cells)
     units = sum(rows.values())
     kappa = agreement.fleiss_kappa(matrix, weights=list(rows.values())) if units else math.nan
     return kappa, units, raters
 
 
-def _krippendorff(docs: list[_Doc], everyone: list[str], labels: list[str]) -> tuple[float, int]:
-    data: list[list[int | None]] = [[] for _ in everyone]
-    for doc in docs:
-        count = len(next(iter(doc.values.values())))
-        for row, name in zip(data, everyone, strict=True):
-            if name in doc.values:
-                row.extend(doc.values[name])
-            else:
-                row.extend([None] * count)
-    units = len(data[0]) if data else 0
+def _krippendorff(gathered: _Gathered, everyone: list[str]) -> tuple[float, int]:
+    """Alpha over every annotator; a document's unit is missing for whoever did not finish it."""
+    units = gathered.units
     if not units or len(everyone) < 2:
         return math.nan, 0
-    return agreement.krippendorff_alpha(data, level="nominal"), units
+    columns: Counter[tuple[int | None, ...]] = Counter()
+    for group, counts in gathered.groups.items():
+        where = [group.index(name) if name in group else None for name in everyone]
+        for column, count in counts.items():
+            columns[tuple(None if i is None else column[i] for i in where)] += count
+    return agreement.krippendorff_alpha_from_counts(columns, level="nominal"), units
 
 
-def _confusion(docs: list[_Doc], labels: list[str]) -> tuple[list[str], list[list[int]]]:
-    """Counts of (label of a, label of b) over overlapping spans of annotator pairs.
+def _confuse(
+    matrix: list[list[int]], names: list[str], spans: dict[str, list[tuple[str, int, int]]]
+) -> None:
+    """Add one document's counts of (label of a, label of b) over overlapping spans.
 
-    Each span is paired with the other annotator's most-overlapping span (any label); a
-    span with no overlapping partner counts against the empty column. Both directions of
-    every pair are counted, so the matrix is symmetric.
+    Each span of every annotator is paired with each other annotator's most-overlapping span
+    (any label; the same label wins a tie); a span with no overlapping partner counts against
+    the empty column. Both directions of every pair are counted, so the matrix is symmetric.
     """
-    names = [*labels, NONE_LABEL]
     index = {label: i for i, label in enumerate(names)}
     none = index[NONE_LABEL]
-    matrix = [[0] * len(names) for _ in names]
-    for doc in docs:
-        ordered = {name: sorted(doc.spans[name], key=lambda s: s[1]) for name in doc.annotators}
-        for a, b in itertools.permutations(doc.annotators, 2):
-            others = ordered[b]
-            starts = [start for _, start, _ in others]
-            longest = max((end - start for _, start, end in others), default=0)
-            for label, start, end in doc.spans[a]:
-                best, best_overlap = none, 0
-                # Only spans starting within `longest` before this one can reach into it.
-                for position in range(
-                    bisect_right(starts, start - longest), bisect_left(starts, end)
-                ):
-                    other, o_start, o_end = others[position]
-                    shared = (end if end < o_end else o_end) - (
-                        start if start > o_start else o_start
-                    )
-                    if shared > best_overlap or (shared == best_overlap > 0 and other == label):
-                        best, best_overlap = index[other], shared
-                row = index[label]
-                matrix[row][best] += 1
-                if best == none:
-                    matrix[none][row] += 1
-    return names, matrix
-
-
-def _per_document(docs: list[_Doc]) -> list[DocumentFigures]:
-    figures = []
-    for doc in docs:
-        pairs = list(itertools.combinations(doc.annotators, 2))
-        figures.append(
-            DocumentFigures(
-                id=doc.id,
-                title=doc.title,
-                annotators=doc.annotators,
-                f1_overlap=_nanmean(_summed([doc], a, b, "overlap", None)[2] for a, b in pairs),
-                f1_exact=_nanmean(_summed([doc], a, b, "exact", None)[2] for a, b in pairs),
-                spans=sum(doc.counts.values()),
-            )
+    # Per annotator, sorted by start, with the start offsets and the longest span: only spans
+    # starting within `longest` before a span can reach into it.
+    ordered = {}
+    for name, found in spans.items():
+        by_start = sorted(found, key=lambda s: s[1])
+        ordered[name] = (
+            by_start,
+            [start for _, start, _ in by_start],
+            max((end - start for _, start, end in found), default=0),
         )
-    figures.sort(key=lambda d: (math.inf if math.isnan(d.f1_overlap) else d.f1_overlap, d.id))
-    return figures
+    for a, b in itertools.permutations(spans, 2):
+        others, starts, longest = ordered[b]
+        for label, start, end in spans[a]:
+            best, best_overlap = none, 0
+            for position in range(bisect_right(starts, start - longest), bisect_left(starts, end)):
+                other, o_start, o_end = others[position]
+                shared = (end if end < o_end else o_end) - (start if start > o_start else o_start)
+                if shared > best_overlap or (shared == best_overlap > 0 and other == label):
+                    best, best_overlap = index[other], shared
+            row = index[label]
+            matrix[row][best] += 1
+            if best == none:
+                matrix[none][row] += 1
