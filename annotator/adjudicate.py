@@ -7,7 +7,7 @@ should hold; the store writes them, so every gold span is in the event log like 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,7 +35,7 @@ class Candidate:
     kind: Agreement
 
 
-def majority(spans: dict[str, Iterable[Key]], annotators: Sequence[str]) -> list[Key]:
+def majority(spans: Mapping[str, Iterable[Key]], annotators: Sequence[str]) -> list[Key]:
     """Spans that more than half of `annotators` marked exactly (same offsets and label)."""
     votes: Counter[Key] = Counter()
     for name in annotators:
@@ -44,7 +44,7 @@ def majority(spans: dict[str, Iterable[Key]], annotators: Sequence[str]) -> list
     return sorted(key for key, count in votes.items() if count >= needed)
 
 
-def candidates(spans: dict[str, Iterable[Key]], annotators: Sequence[str]) -> list[Candidate]:
+def candidates(spans: Mapping[str, Iterable[Key]], annotators: Sequence[str]) -> list[Candidate]:
     """Every distinct span of a document, classified by how the annotators differ on it."""
     by_name = {name: set(spans.get(name, ())) for name in annotators}
     owners: dict[Key, list[str]] = {}
@@ -76,3 +76,53 @@ def candidates(spans: dict[str, Iterable[Key]], annotators: Sequence[str]) -> li
                 kind = Agreement.SOME
         result.append(Candidate(start, end, label, tuple(sorted(names)), kind))
     return result
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One distinct span of a document under review: who proposed it, and whether gold has it.
+
+    A review shows the annotators' candidates and gold side by side; a span gold holds
+    that no annotator proposed (the lead edited one) is an item too, so nothing in gold
+    is ever out of sight.
+    """
+
+    id: int
+    """1-based position in reading order: how a view of the items refers to one"""
+    start: int
+    end: int
+    label: str
+    annotators: tuple[str, ...]
+    kind: Agreement | None
+    """how the annotators differ on it; None for a span only gold has"""
+    gold_id: int | None
+    """the id of the gold span with exactly these offsets and label, if there is one"""
+
+    @property
+    def key(self) -> Key:
+        return (self.start, self.end, self.label)
+
+
+def review_items(
+    spans: Mapping[str, Iterable[Key]], annotators: Sequence[str], gold: dict[Key, int]
+) -> list[ReviewItem]:
+    """The candidates of a document and its gold spans (`key -> span id`), in reading order.
+
+    Reading order is by start, the longer (outer) span first, as the annotation screen
+    walks spans, so an item's position is the same in a list and in the text.
+    """
+    found = {(c.start, c.end, c.label): c for c in candidates(spans, annotators)}
+    keys = sorted(found.keys() | gold.keys(), key=lambda key: (key[0], -key[1], key[2]))
+    items = []
+    for number, key in enumerate(keys, 1):
+        candidate = found.get(key)
+        items.append(
+            ReviewItem(
+                number,
+                *key,
+                annotators=candidate.annotators if candidate else (),
+                kind=candidate.kind if candidate else None,
+                gold_id=gold.get(key),
+            )
+        )
+    return items

@@ -1,4 +1,8 @@
-"""`annotator assign` and `annotator adjudicate`: the project lead's commands."""
+"""`annotator assign`, `adjudicate` and `review`: the project lead's commands.
+
+`review` is a TUI: it imports Textual inside the command, so `annotator --help` and the
+headless commands never load it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,21 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports_errors, table
+from annotator.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    info,
+    open_store,
+    out,
+    reports_errors,
+    table,
+)
 
 
 def register(app: typer.Typer) -> None:
     app.command("assign")(assign)
     app.command("adjudicate")(adjudicate)
+    app.command("review")(review)
 
 
 @reports_errors
@@ -55,12 +68,10 @@ def assign(
         f"assigned {len(new_docs)} new documents ({plan.overlapping} to {per_doc} annotators, "
         f"{plan.single} to one): {added} assignments"
     )
-    typer.echo(
-        table([[n, str(counts.get(n, 0))] for n in sorted(counts)], ["annotator", "documents"])
-    )
+    out(table([[n, str(counts.get(n, 0))] for n in sorted(counts)], ["annotator", "documents"]))
     if shared:
-        typer.echo("")
-        typer.echo(
+        out()
+        out(
             table([[a, b, str(c)] for (a, b), c in shared.items()], ["annotator", "with", "shared"])
         )
 
@@ -100,6 +111,40 @@ def adjudicate(
                     store.add_span(doc_id, GOLD, start, end, label, actor="adjudicate:majority")
             documents += 1
             written += len(decided)
-    typer.echo(f"gold: {written} spans written for {documents} documents")
+    out(f"gold: {written} spans written for {documents} documents")
     if kept:
         info(f"{kept} documents already had gold spans and were left alone (use --overwrite)")
+
+
+@reports_errors
+def review(
+    as_: Annotated[
+        str, typer.Option("--as", help="Your name: the actor of every gold decision in the log.")
+    ],
+    db: DbOption = Path(DEFAULT_DB),
+    doc: Annotated[
+        str | None, typer.Option(help="Start with this document of the review queue.")
+    ] = None,
+) -> None:
+    """Adjudicate in the terminal: disputed documents, worst agreement first, into gold."""
+    from annotator.errors import AnnotatorError
+    from annotator.models import check_name
+    from annotator.store import Store
+
+    try:
+        check_name(as_, "lead name")
+    except ValueError as exc:
+        raise AnnotatorError(str(exc)) from exc
+    store = Store.open(db)
+    try:
+        if not store.finished_by():
+            info(
+                "nothing to review: no document has been marked done by two or more "
+                "annotators yet (see `annotator stats`)"
+            )
+            return
+        from annotator.tui import make_app
+
+        make_app(store, as_, open_doc=doc, review=True).run()
+    finally:
+        store.close()

@@ -1,4 +1,4 @@
-"""The annotation workbench (Textual). Only `annotator annotate`/`demo` and tests import it.
+"""The annotation workbench and the review (Textual). Only the TUI commands and tests import it.
 
 `make_app` is the one way to build the app, so the CLI, the tests and the benchmark all run
 the same thing.
@@ -13,20 +13,25 @@ if TYPE_CHECKING:
     from annotator.tui.app import AnnotatorApp
 
 
-def make_app(store: Store, annotator: str, open_doc: str | None = None) -> AnnotatorApp:
+def make_app(
+    store: Store, annotator: str, open_doc: str | None = None, *, review: bool = False
+) -> AnnotatorApp:
     """The workbench on an open project, as `annotator`; `open_doc` opens that document.
 
     Args:
         store: The project (the caller closes it after the app exits).
-        annotator: The annotator's name; their spans are the layer of that name.
-        open_doc: A document id to open at once, on top of the queue.
+        annotator: The annotator's name; their spans are the layer of that name. In the
+            review, the lead's name: the actor of every gold decision.
+        open_doc: A document id to open at once, on top of the queue (in the review: the
+            document of the queue to start with).
+        review: Adjudicate into the gold layer (`annotator review`) instead of labelling.
 
     Returns:
         The app, ready for `run()` or `run_test()`.
     """
     from annotator.tui.app import AnnotatorApp
 
-    return AnnotatorApp(store, annotator, open_doc=open_doc)
+    return AnnotatorApp(store, annotator, open_doc=open_doc, review=review)
 
 
 __all__ = ["make_app"]

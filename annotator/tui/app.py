@@ -13,14 +13,18 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from annotator.errors import StoreError
 from annotator.models import Status
+from annotator.printable import printable
 from annotator.store import Store
+from annotator.tui.screens.agreement import AgreementScreen
 from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
 from annotator.tui.screens.help import HelpScreen, bindings_of
 from annotator.tui.screens.queue import QueueScreen
+from annotator.tui.screens.review import REVIEW_NOTES, ReviewScreen
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.virtual_list import VirtualList
 
@@ -46,13 +50,23 @@ class AnnotatorApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit (everything is already saved)."),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # `y` is one of the reserved keys, so no label shortcut can take it from us.
+        Binding(
+            "y",
+            "agreement",
+            "Agreement",
+            tooltip="Agreement between the annotators, as `annotator agreement` reports it.",
+        ),
     ]
 
-    def __init__(self, store: Store, annotator: str, open_doc: str | None = None) -> None:
+    def __init__(
+        self, store: Store, annotator: str, open_doc: str | None = None, review: bool = False
+    ) -> None:
         super().__init__()
         self.store = store
         self.annotator = annotator
         self.open_doc = open_doc
+        self.review = review
         self.counts: tuple[int, dict[Status, int]] | None = None
         # Label keys come from the scheme: declared as bindings of a screen class made for it.
         self.annotate_screen_class: type[AnnotateScreen] = type(
@@ -62,9 +76,35 @@ class AnnotatorApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        if self.review:  # the lead adjudicating: `annotator` is the lead's name
+            self.push_screen(ReviewScreen(self.store, self.annotator, self.open_doc))
+            return
         self.push_screen(QueueScreen(self.store, self.annotator))
         if self.open_doc is not None:
             self.open_document(self.open_doc)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast is literal, inert text: messages quote ids, labels and file names.
+
+        Screens call `notify` with Textual's default `markup=True`; it is ignored here so
+        that `[bold]` in a document id stays text (and a stray `[/]` cannot raise), and
+        control or bidi characters show as visible stand-ins.
+        """
+        super().notify(
+            printable(message, keep_newlines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def open_document(self, doc_id: str) -> None:
         try:
@@ -113,19 +153,48 @@ class AnnotatorApp(App[None]):
             screen.flush_time()
         self.exit()
 
+    def action_agreement(self) -> None:
+        """The agreement screen; in the review, a document chosen there is opened."""
+        if isinstance(self.screen, AgreementScreen | HelpScreen):
+            return
+        review = next((s for s in self.screen_stack if isinstance(s, ReviewScreen)), None)
+
+        def chosen(doc_id: str | None) -> None:
+            if doc_id is not None and review is not None:
+                review.jump_to(doc_id)
+
+        self.push_screen(AgreementScreen(self.store.path, pick=review is not None), chosen)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
+            return
+        agreement = ("The agreement screen", bindings_of(AgreementScreen))
+        if self.review:
+            sections = [
+                ("Reviewing", bindings_of(ReviewScreen)),
+                ("Moving and selecting in the text", bindings_of(DocumentView)),
+                ("Lists", bindings_of(VirtualList)),
+                agreement,
+                ("Everywhere", bindings_of(AnnotatorApp)),
+            ]
+            if isinstance(self.screen, AgreementScreen):
+                sections.insert(0, sections.pop(3))
+            self.push_screen(HelpScreen(sections, REVIEW_NOTES))
             return
         sections = [
             ("Moving and selecting in the text", bindings_of(DocumentView)),
             ("Labelling (the scheme's keys)", bindings_of(self.annotate_screen_class)),
             ("Spans and documents", bindings_of(AnnotateScreen)),
+            agreement,
             ("Everywhere", bindings_of(AnnotatorApp)),
         ]
         queue = ("The queue", bindings_of(QueueScreen) + bindings_of(VirtualList))
         # The keys of the screen in use come first.
         if isinstance(self.screen, QueueScreen):
             sections.insert(0, queue)
+        elif isinstance(self.screen, AgreementScreen):
+            sections.insert(0, sections.pop(3))
+            sections.insert(4, queue)
         else:
             sections.insert(3, queue)
         self.push_screen(HelpScreen(sections, HELP_NOTES))

@@ -65,7 +65,8 @@ class SpanChooserModal(ModalScreen[int | None]):
                 )
             )
         with Vertical(classes="chooser"):
-            yield Static(self.title_text, classes="chooser-title")
+            # literal: the title quotes document text, which may look like markup
+            yield Static(Content(self.title_text), classes="chooser-title")
             yield OptionList(*options)
             yield Static("↑↓ and Enter, or the number · Esc cancels", classes="chooser-hint")
 
@@ -100,7 +101,7 @@ class LabelChooserModal(ModalScreen[str | None]):
         options = []
         for number, label in enumerate(self.labels, 1):
             digit = str(number) if number <= 9 else " "
-            definition = " ".join(label.definition.split())
+            definition = display_text(" ".join(label.definition.split()))
             options.append(
                 Option(
                     Content.assemble(
@@ -114,7 +115,8 @@ class LabelChooserModal(ModalScreen[str | None]):
                 )
             )
         with Vertical(classes="chooser"):
-            yield Static(self.title_text, classes="chooser-title")
+            # literal: the title quotes document text, which may look like markup
+            yield Static(Content(self.title_text), classes="chooser-title")
             yield OptionList(*options)
             yield Static("the label's key or number, or ↑↓ and Enter · Esc", classes="chooser-hint")
 

@@ -188,6 +188,11 @@ class DocumentCanvas(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width - GUTTER, 1)
 
     def _relayout(self) -> None:
+        if self.scrollable_content_region.width <= 0:
+            # Not laid out yet (a document loaded as its screen mounts): the Resize that
+            # follows lays the text out at its real width. Wrapping at the minimum width
+            # first would cost more than that real layout (1 s for a 20 MB text).
+            return
         width = self._text_width()
         if self._layout is not None and self._layout.width == max(width, 8):
             return

@@ -15,6 +15,7 @@ from textual.visual import Visual
 from textual.widget import Widget
 
 from annotator.models import Label
+from annotator.tui.text_layout import display_text
 
 NAME_WIDTH = 13
 
@@ -122,12 +123,13 @@ class Guidelines(Widget):
         parts: list[str | tuple[str, str | Style] | Content] = [
             (label.name, swatch(label) + Style(bold=True)),
             (f"  key {label.key}\n", "$text-muted"),
-            " ".join(label.definition.split()),
+            # scheme text is data: TOML escapes can put controls in it
+            display_text(" ".join(label.definition.split())),
         ]
         for example in label.examples:
-            parts += [("\n✓ ", "$text-success"), example]
+            parts += [("\n✓ ", "$text-success"), display_text(example)]
         for example in label.counter_examples:
-            parts += [("\n✗ ", "$text-error"), ("not ", "$text-muted"), example]
+            parts += [("\n✗ ", "$text-error"), ("not ", "$text-muted"), display_text(example)]
         return Content.assemble(*parts)
 
     def render_line(self, y: int) -> Strip:

@@ -7,6 +7,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
+from annotator.tui.text_layout import display_text
+
 
 class ProjectBar(Horizontal):
     """`annotator  project.db · scheme · name   doc 3 of 40   12/40 done ━━━━━━━━━━`."""
@@ -24,7 +26,7 @@ class ProjectBar(Horizontal):
             Content.assemble(
                 ("annotator", "bold"),
                 ("  ", ""),
-                project,
+                display_text(project),  # a file name: it may hold anything
                 (" · ", "$text-muted"),
                 scheme,
                 (" · ", "$text-muted"),
