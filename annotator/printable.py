@@ -8,7 +8,9 @@ character for one), so offsets computed on the text still line up with what is s
 
 from __future__ import annotations
 
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
 
 
 def visible_char(char: str) -> str:
@@ -41,3 +43,18 @@ def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False
 
 def needs_escaping(char: str) -> bool:
     return visible_char(char) != char
+
+
+_JSON_ESCAPES = {ord(char): f"\\u{ord(char):04x}" for char in _ACTIVE if ord(char) >= 0x20}
+"""C0 controls are left out: JSON escapes them in strings, so raw ones are its layout."""
+
+
+def json_printable(json_text: str) -> str:
+    """JSON text with every active character as a `\\uXXXX` escape: the same data, inert.
+
+    `json.dumps(..., ensure_ascii=False)` escapes C0 controls but writes DEL, C1 controls
+    and bidi overrides raw. Those occur only inside strings, where an escape means the
+    same character, so the output parses to the same value. The text must come from
+    `json.dumps`: a raw C0 control in it is layout (indentation), and is kept.
+    """
+    return json_text.translate(_JSON_ESCAPES)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports_errors
+from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, out_json, reports_errors
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -63,7 +62,7 @@ def agreement(
             out.write(render_html(report, title=f"Agreement: {db.name}"))
         info(f"wrote {html}")
     if as_json:
-        typer.echo(json.dumps(report_dict(report), indent=2, ensure_ascii=False))
+        out_json(report_dict(report))
         return
     if report.documents == 0:
         info("no document has been marked done by two or more annotators yet")

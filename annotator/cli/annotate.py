@@ -32,10 +32,14 @@ def annotate(
     doc: Annotated[str | None, typer.Option(help="Open this document id directly.")] = None,
 ) -> None:
     """Open the annotation workbench on a project."""
+    from annotator.errors import AnnotatorError
     from annotator.models import check_name
     from annotator.store import Store
 
-    check_name(as_, "annotator name")
+    try:
+        check_name(as_, "annotator name")
+    except ValueError as exc:  # a message, not a traceback
+        raise AnnotatorError(f"--as: {exc}") from None
     store = Store.open(db)
     _run(store, as_, doc)
 

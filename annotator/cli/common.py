@@ -41,13 +41,40 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def shown(message: str) -> str:
+    """A message made inert for a terminal: it may quote document text, ids or paths.
+
+    Escape sequences, other control characters and bidi overrides become visible
+    stand-ins (see `annotator.printable`); line breaks and tabs stay. Every line the CLI
+    writes for people goes through here, so no file can recolour, retitle or reorder
+    the user's terminal. (typer.echo never reads Rich markup: brackets stay text.)
+    """
+    from annotator.printable import printable
+
+    return printable(message, keep_newlines=True, keep_tabs=True)
+
+
 def error(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {shown(message)}", err=True)
 
 
 def info(message: str) -> None:
     """Diagnostics go to stderr so that stdout carries only data."""
-    typer.echo(message, err=True)
+    typer.echo(shown(message), err=True)
+
+
+def out(message: str = "", *, nl: bool = True) -> None:
+    """Text for people on stdout (tables, summaries), made inert like every message."""
+    typer.echo(shown(message), nl=nl)
+
+
+def out_json(value: Any) -> None:
+    """JSON on stdout, with active characters as `\\u` escapes: same data, inert output."""
+    import json
+
+    from annotator.printable import json_printable
+
+    typer.echo(json_printable(json.dumps(value, indent=2, ensure_ascii=False)))
 
 
 def open_store(db: Path) -> Any:
@@ -57,7 +84,8 @@ def open_store(db: Path) -> Any:
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
-    """A plain aligned text table: names here are validated, so no escaping is needed."""
+    """A plain aligned text table; cells made inert (names are validated, other text is not)."""
+    rows = [[shown(str(cell)).replace("\n", " ") for cell in row] for row in rows]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from annotator.cli.common import DEFAULT_DB, DbOption, error, info, reports_errors
+from annotator.cli.common import DEFAULT_DB, DbOption, error, info, out, reports_errors
 
 PROGRESS_BYTES = 4 * 1024 * 1024
 """Show a progress bar when the files to import add up to more than this."""
@@ -57,6 +57,7 @@ def import_(
 
     if offsets not in OFFSET_UNITS:
         raise typer.BadParameter(f"use one of {', '.join(OFFSET_UNITS)}", param_hint="--offsets")
+    _check_layers([layer])
     files = plan_imports(paths, format)
     if not db.exists():
         parsed, text = load_scheme(scheme)
@@ -99,13 +100,26 @@ def import_(
                 info(f"{path}: added labels to the scheme: {', '.join(result.added_labels)}")
             for note in result.notes:
                 info(f"  note: {note}")
-    typer.echo(
+    out(
         f"imported {totals[0]} documents ({totals[1]} skipped as already present), "
         f"{totals[2]} spans"
     )
     if failures:
         error(f"{failures} file(s) failed; the database holds everything else")
         raise typer.Exit(1)
+
+
+def _check_layers(layers: list[str]) -> None:
+    """Layer names reach SQL and file names: refuse bad ones once, before any work."""
+    from annotator.errors import AnnotatorError
+    from annotator.models import GOLD, check_name
+
+    for name in layers:
+        if name not in (GOLD, "all"):
+            try:
+                check_name(name, "annotator name")
+            except ValueError as exc:
+                raise AnnotatorError(f"--layer: {exc}") from None
 
 
 def _size(path: Path) -> int:
@@ -213,6 +227,7 @@ def export(
     from annotator.split import parse_ratios
 
     exporter = get_exporter(format)
+    _check_layers(layer or [])
     if offsets not in OFFSET_UNITS:
         raise typer.BadParameter(f"use one of {', '.join(OFFSET_UNITS)}", param_hint="--offsets")
     if shard_docs < 1:

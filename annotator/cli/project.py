@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports_errors, table
+from annotator.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    info,
+    open_store,
+    out,
+    out_json,
+    reports_errors,
+    table,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -42,22 +50,18 @@ def stats(
     with open_store(db) as store:
         figures = store.stats()
     if as_json:
-        typer.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        out_json(figures)
         return
-    typer.echo(f"project   {db}")
-    typer.echo(f"scheme    {figures['scheme']}")
-    typer.echo(f"documents {figures['documents']}")
-    typer.echo(f"spans     {figures['spans']}")
-    typer.echo("")
-    typer.echo(
-        table([[k, str(v)] for k, v in figures["spans_per_label"].items()], ["label", "spans"])
-    )
-    typer.echo("")
-    typer.echo(
-        table([[k, str(v)] for k, v in figures["spans_per_layer"].items()], ["layer", "spans"])
-    )
+    out(f"project   {db}")
+    out(f"scheme    {figures['scheme']}")
+    out(f"documents {figures['documents']}")
+    out(f"spans     {figures['spans']}")
+    out()
+    out(table([[k, str(v)] for k, v in figures["spans_per_label"].items()], ["label", "spans"]))
+    out()
+    out(table([[k, str(v)] for k, v in figures["spans_per_layer"].items()], ["layer", "spans"]))
     if figures["progress"]:
-        typer.echo("")
+        out()
         rows = []
         for name, entry in figures["progress"].items():
             total = sum(entry[s] for s in ("todo", "in-progress", "done", "skipped"))
@@ -72,7 +76,7 @@ def stats(
                     f"{entry['seconds'] / 60:.1f}",
                 ]
             )
-        typer.echo(
+        out(
             table(
                 rows, ["annotator", "todo", "in-progress", "done", "skipped", "done %", "minutes"]
             )

@@ -13,7 +13,9 @@ from annotator.cli.common import (
     error,
     info,
     open_store,
+    out,
     reports_errors,
+    stdout_is_terminal,
     table,
 )
 
@@ -30,10 +32,14 @@ def show(
     with open_store(db) as store:
         scheme, text, usage = store.scheme, store.scheme_text, store.label_usage()
     if toml:
-        typer.echo(text, nl=False)
+        # As stored, for `> file.toml`; on a terminal, inert like everything else.
+        if stdout_is_terminal():
+            out(text, nl=False)
+        else:
+            typer.echo(text, nl=False)
         return
-    typer.echo(f"{scheme.qualified_name}: {scheme.description}")
-    typer.echo(f"overlap allowed: {scheme.allow_overlap}; snap to tokens: {scheme.snap_to_tokens}")
+    out(f"{scheme.qualified_name}: {scheme.description}")
+    out(f"overlap allowed: {scheme.allow_overlap}; snap to tokens: {scheme.snap_to_tokens}")
     rows = [
         [
             str(i),
@@ -45,7 +51,7 @@ def show(
         ]
         for i, label in enumerate(scheme.labels, start=1)
     ]
-    typer.echo(table(rows, ["#", "key", "label", "colour", "spans", "definition"]))
+    out(table(rows, ["#", "key", "label", "colour", "spans", "definition"]))
 
 
 @app.command("validate")
@@ -58,7 +64,7 @@ def validate(
     from annotator.scheme import load_scheme
 
     scheme, text = load_scheme(path)
-    typer.echo(f"{path}: ok ({scheme.qualified_name}, {len(scheme.labels)} labels)")
+    out(f"{path}: ok ({scheme.qualified_name}, {len(scheme.labels)} labels)")
     if db.exists():
         with open_store(db) as store:
             lost = store.check_scheme(text, str(path))
@@ -94,4 +100,4 @@ def migrate(
         name = store.scheme.qualified_name
     for old, count in touched.items():
         info(f"renamed {old} -> {renames[old]} on {count} spans")
-    typer.echo(f"{db} now uses {name}")
+    out(f"{db} now uses {name}")

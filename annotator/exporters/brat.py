@@ -6,7 +6,7 @@ Texts are written as brat reads them: UTF-8 without BOM, LF line ends (CRLF and 
 become LF, offsets shifted to match; such documents are noted). A span that crosses a
 line break becomes a discontinuous span of fragments (`T1<TAB>quote 0 12;13 20`), which
 the importer joins again. File names are the document ids made safe: letters, digits,
-`.`, `_` and `-` only, never hidden, reserved or over 100 characters, and unique
+`.`, `_` and `-` only, never hidden, starting with `-`, reserved or over 100 characters, and unique
 (case-insensitively); a name that had to change gets a hash of the id appended.
 `annotation.conf` and `visual.conf` declare the labels and colours. One layer per export.
 """
@@ -34,7 +34,7 @@ MAX_NAME = 100
 def safe_name(doc_id: str, taken: set[str]) -> str:
     """A file stem for `doc_id` that is safe everywhere and unique in `taken` (lowercased)."""
     name = UNSAFE.sub("_", doc_id)[:MAX_NAME]
-    if name.startswith(".") or not name:
+    if name.startswith((".", "-")) or not name:  # hidden files; names read as options
         name = "_" + name
     lowered = name.lower()
     if name != doc_id or lowered.split(".")[0] in RESERVED or lowered in taken:

@@ -146,6 +146,14 @@ class StreamingExporter:
         if wanted is not None and "all" in wanted:
             wanted = None
         if not self.single_layer:
+            if wanted is not None:
+                counts = store.span_counts_by_layer()
+                for layer in wanted:
+                    if not counts.get(layer):
+                        report.notes.append(
+                            f"layer {layer!r} has no spans (layers with spans: "
+                            f"{_layer_list(counts)})"
+                        )
             return wanted
         if layers is None:
             wanted = [GOLD]

@@ -62,6 +62,9 @@ class ReadOptions:
     """How the file counts offsets: `codepoint` or `utf16` (JavaScript tools)."""
     predictions_layer: str = "predictions"
     notes: list[str] = field(default_factory=list)
+    label_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """label -> `(file, line)` where it first appears, from readers whose documents carry
+    no line of their own (brat: the `.ann` line), so a label error can point there."""
 
 
 Reader = Callable[[Path, ReadOptions, "Progress | None"], Iterator[NewDocument]]
@@ -137,7 +140,7 @@ def _sniff_jsonl(path: Path) -> str:
                     break
             else:
                 return "jsonl"
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return "jsonl"  # the native reader reports the exact problem
     if not isinstance(record, dict):
         return "jsonl"
@@ -207,8 +210,8 @@ def import_file(
     result = FileResult(str(path), format=format)
     options = ReadOptions(default_layer=default_layer, offsets=offsets, notes=result.notes)
     batch: list[NewDocument] = []
-    unknown: dict[str, int | str | None] = {}
-    """label -> where it first appears: a line, or (brat) the document's file"""
+    unknown: dict[str, tuple[str, int | None]] = {}
+    """label -> `(file, line)` where it first appears"""
 
     def flush() -> None:
         try:
@@ -226,25 +229,27 @@ def import_file(
             for document in read_file(
                 path, default_layer, progress, format=format, options=options
             ):
+                problem = _unstorable(document)
+                if problem is not None:
+                    raise InputError(str(path), document.line, problem)
                 new = [label for _, _, _, label in document.spans if label not in known]
-                if new and add_labels:
-                    fresh = list(dict.fromkeys(new))
-                    _extend_scheme(store, fresh, path, actor)
-                    known.update(fresh)
-                    result.added_labels.extend(fresh)
-                elif new:
-                    where = document.line if document.line is not None else document.source
-                    for label in new:
-                        unknown.setdefault(label, where)
+                if new:
+                    places = _places(new, path, document, options)
+                    if add_labels:
+                        _extend_scheme(store, places, actor)
+                        known.update(places)
+                        result.added_labels.extend(places)
+                    else:
+                        for label, where in places.items():
+                            unknown.setdefault(label, where)
                 if unknown:
                     continue  # keep reading only to list every missing label
                 batch.append(document)
                 if len(batch) >= BATCH_SIZE:
                     flush()
             if unknown:
-                first = next(iter(unknown.values()))
-                first_line = first if isinstance(first, int) else None
-                raise InputError(str(path), first_line, _unknown_message(unknown, store))
+                file, line = next(iter(unknown.values()))
+                raise InputError(file, line, _unknown_message(unknown, path, store))
             if batch:
                 flush()
             if result.counts.documents or result.counts.spans:
@@ -255,35 +260,71 @@ def import_file(
     return result
 
 
-def _extend_scheme(store: Store, names: list[str], path: Path, actor: str) -> None:
+def _places(
+    labels: list[str], path: Path, document: NewDocument, options: ReadOptions
+) -> dict[str, tuple[str, int | None]]:
+    """Each label with the `(file, line)` an error about it names (brat: its .ann line)."""
+    places = {label: (str(path), document.line) for label in labels}
+    if document.line is None:
+        places.update((k, options.label_lines[k]) for k in places if k in options.label_lines)
+    return places
+
+
+def _unstorable(document: NewDocument) -> str | None:
+    """Why SQLite cannot hold the document's id, source or meta faithfully, if it cannot.
+
+    JSON escapes can produce lone surrogates (`"\\ud800"`) and undecodable file names
+    become them too (brat ids); UTF-8 cannot encode them. Readers check the text itself.
+    """
+    where = "" if document.line is not None else f"{document.source}: "
+    for what, value in (("id", document.id), ("source", document.source)):
+        if value is not None and not _encodes(value):
+            return f"{where}the document's {what} {value!r} is not valid Unicode (lone surrogate)"
+    if document.meta and not _encodes(json.dumps(document.meta, ensure_ascii=False)):
+        return f"{where}the document's meta holds a lone surrogate (not valid Unicode)"
+    return None
+
+
+def _encodes(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _extend_scheme(store: Store, places: dict[str, tuple[str, int | None]], actor: str) -> None:
+    """Add the labels (each with where it appears, for the error) to the project's scheme."""
     from annotator.errors import SchemeError
     from annotator.models import check_name
     from annotator.scheme import extend_scheme
 
-    for name in names:
+    for name, (file, line) in places.items():
         try:
             check_name(name, "label name")
         except ValueError as exc:
-            raise InputError(str(path), None, f"cannot add label: {exc}") from exc
+            raise InputError(file, line, f"cannot add label: {exc}") from exc
     source = store.meta("scheme_source") or "project"
     try:
-        text = extend_scheme(store.scheme_text, store.scheme, names, source)
+        text = extend_scheme(store.scheme_text, store.scheme, list(places), source)
     except SchemeError as exc:
-        raise InputError(str(path), None, str(exc)) from exc
+        raise InputError(*next(iter(places.values())), str(exc)) from exc
     store.update_scheme(text, source, actor=actor)
 
 
-def _unknown_message(unknown: dict[str, int | str | None], store: Store) -> str:
-    """Every label the scheme lacks, with the line where each first appears."""
+def _unknown_message(unknown: dict[str, tuple[str, int | None]], path: Path, store: Store) -> str:
+    """Every label the scheme lacks, with the line (and file) where each first appears."""
     scheme = store.scheme
+
+    def where(file: str, line: int | None) -> str:
+        name = "" if file == str(path) else f"{Path(file).name} "
+        return f" ({name}line {line})" if line is not None else ""
+
     if len(unknown) == 1:
         listed = f"unknown label {next(iter(unknown))!r}"
     else:
         listed = f"{len(unknown)} unknown labels: " + ", ".join(
-            f"{label!r} ({'line ' if isinstance(where, int) else 'in '}{where})"
-            if where is not None
-            else repr(label)
-            for label, where in unknown.items()
+            f"{label!r}{where(*place)}" for label, place in unknown.items()
         )
     return (
         f"{listed} (scheme {scheme.qualified_name} has {', '.join(scheme.label_names)}); "

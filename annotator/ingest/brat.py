@@ -23,7 +23,8 @@ from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import read_text_file
 from annotator.store import NewDocument
 
-OFFSETS = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
+OFFSETS = re.compile(r"^\d{1,18} \d{1,18}(?:;\d{1,18} \d{1,18})*$", re.ASCII)
+"""At most 18 digits: longer numbers are no offsets (and `int()` refuses 4300+ digits)."""
 KINDS = {
     "E": "events",
     "R": "relations",
@@ -61,7 +62,9 @@ def read_brat(
             if line[0] != "T":
                 ignored[KINDS.get(line[0], "other lines")] += 1
                 continue
-            spans.append(_text_bound(line, text, ann, number, options.default_layer))
+            span = _text_bound(line, text, ann, number, options.default_layer)
+            options.label_lines.setdefault(span[3], (str(ann), number))
+            spans.append(span)
         doc_id = ann.relative_to(root).with_suffix("").as_posix()
         done += txt.stat().st_size + ann.stat().st_size
         if progress is not None:

@@ -13,6 +13,30 @@ from annotator.ingest import Progress
 from annotator.models import check_name
 from annotator.offsets import codepoint_to_utf16, utf16_length, utf16_to_codepoint
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def bad_utf8(start: bytes, where: str) -> str:
+    """The reason for undecodable bytes, with a hint when `start` (of the file) is UTF-16."""
+    hint = " (the file looks like UTF-16: save it as UTF-8)" if start.startswith(UTF16_BOMS) else ""
+    return f"invalid UTF-8 at {where}{hint}"
+
+
+def json_problem(exc: ValueError | RecursionError) -> str:
+    """The reason `json.loads` failed, for every way it fails (not only JSONDecodeError).
+
+    Deep nesting raises RecursionError and a number of more than 4300 digits a plain
+    ValueError: both are broken input, to be reported like any other, not tracebacks.
+    """
+    if isinstance(exc, json.JSONDecodeError):
+        # some of json's messages end in "at" already ("Invalid control character at")
+        return f"invalid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "invalid JSON: nested too deeply"
+    if "digits" in str(exc):
+        return "invalid JSON: a number too long to read"
+    return f"invalid JSON: {exc}"
+
 
 def read_json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int, Any]]:
     """`(line number, parsed value)` per non-blank line; bad UTF-8 or JSON names the line."""
@@ -32,13 +56,11 @@ def read_json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(name, number, f"invalid UTF-8 at column {exc.start + 1}") from exc
+                raise InputError(name, number, bad_utf8(raw, f"column {exc.start + 1}")) from exc
             try:
                 value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    name, number, f"invalid JSON: {exc.msg} at column {exc.colno}"
-                ) from exc
+            except (ValueError, RecursionError) as exc:
+                raise InputError(name, number, json_problem(exc)) from exc
             yield number, value
             if progress is not None and number % 256 == 0:
                 progress(done)
@@ -57,7 +79,7 @@ def read_text_file(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(str(path), line, f"invalid UTF-8 at byte {exc.start}") from exc
+        raise InputError(str(path), line, bad_utf8(data, f"byte {exc.start}")) from exc
 
 
 def check_text(text: Any, fail: Any) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
+from annotator.ingest.common import bad_utf8
 from annotator.store import NewDocument
 
 TAG = re.compile(r"^(?:O|([BIESLU])-(.+))$")
@@ -96,7 +97,7 @@ class _Reader:
                 try:
                     line = raw.decode("utf-8").rstrip("\r\n")
                 except UnicodeDecodeError as exc:
-                    raise self.fail(number, f"invalid UTF-8 at column {exc.start + 1}") from exc
+                    raise self.fail(number, bad_utf8(raw, f"column {exc.start + 1}")) from exc
                 if line.strip():
                     block.append((number, line))
                     continue
@@ -243,9 +244,13 @@ class _Reader:
                 if not TAG.match(tag):
                     raise self.fail(number, f"column {i + 1}: {tag!r} is not a tag (O, B-X, I-X)")
                 column.append(tag)
+            if not fields[layout.token]:
+                raise self.fail(number, f"column {layout.token + 1}: empty token")
             sentence.tokens.append(fields[layout.token])
             misc = fields[layout.misc] if layout.misc is not None else ""
             sentence.no_space.append("SpaceAfter=No" in misc.split("|"))
+        if not sentence.tokens:
+            raise self.fail(body[0][0], "a sentence without tokens (only multiword ranges)")
         return sentence
 
     # ---------------------------------------------------------------- documents

@@ -60,7 +60,10 @@ def read_doccano(
                         fail,
                     )
                 )
-        for index, item in enumerate(record.get("entities") or []):
+        entities = record.get("entities")
+        if entities is not None and not isinstance(entities, list):
+            raise fail("'entities' must be a list of objects")
+        for index, item in enumerate(entities or []):
             if not isinstance(item, dict):
                 raise fail(f"entities[{index}]: expected an object")
             spans.append(
@@ -75,7 +78,10 @@ def read_doccano(
                     fail,
                 )
             )
-        relations += len(record.get("relations") or [])
+        found = record.get("relations")
+        if found is not None and not isinstance(found, list):
+            raise fail("'relations' must be a list")
+        relations += len(found or [])
         doc_id = record.get("id")
         meta = {key: value for key, value in record.items() if key not in KNOWN}
         yield NewDocument(

@@ -16,6 +16,7 @@ from typing import Any
 
 from annotator.errors import InputError
 from annotator.ingest import Progress
+from annotator.ingest.common import bad_utf8, json_problem
 from annotator.models import check_name
 from annotator.store import NewDocument
 
@@ -50,13 +51,11 @@ def read_jsonl(
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(name, number, f"invalid UTF-8 at column {exc.start + 1}") from exc
+                raise InputError(name, number, bad_utf8(raw, f"column {exc.start + 1}")) from exc
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    name, number, f"invalid JSON: {exc.msg} at column {exc.colno}"
-                ) from exc
+            except (ValueError, RecursionError) as exc:
+                raise InputError(name, number, json_problem(exc)) from exc
             yield parse_record(record, name, number, default_layer, path.name)
             if progress is not None and number % 256 == 0:
                 progress(done)

@@ -23,6 +23,7 @@ from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import (
     check_text,
+    json_problem,
     layer_name,
     mismatch,
     read_json_lines,
@@ -54,7 +55,8 @@ def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
     decoder = json.JSONDecoder()
     position = _skip(text, 0)
     if position < len(text) and text[position] == "{":
-        value, _ = _decode(decoder, text, position, path)
+        value, end = _decode(decoder, text, position, path)
+        _nothing_after(text, end, path)
         yield text.count("\n", 0, position) + 1, value
         return
     if position >= len(text) or text[position] != "[":
@@ -62,6 +64,7 @@ def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
     position = _skip(text, position + 1)
     line, counted = 1, 0
     if position < len(text) and text[position] == "]":
+        _nothing_after(text, position + 1, path)
         return
     while True:
         line += text.count("\n", counted, position)
@@ -73,9 +76,18 @@ def _json_array(path: Path) -> Iterator[tuple[int, Any]]:
             position = _skip(text, position + 1)
             continue
         if position < len(text) and text[position] == "]":
+            _nothing_after(text, position + 1, path)
             return
         where = text.count("\n", 0, position) + 1
         raise InputError(str(path), where, "expected ',' or ']' between tasks")
+
+
+def _nothing_after(text: str, position: int, path: Path) -> None:
+    """Refuse data after the tasks: two arrays pasted together must not import as one."""
+    position = _skip(text, position)
+    if position < len(text):
+        where = text.count("\n", 0, position) + 1
+        raise InputError(str(path), where, "unexpected data after the tasks")
 
 
 def _skip(text: str, position: int) -> int:
@@ -88,7 +100,10 @@ def _decode(decoder: json.JSONDecoder, text: str, position: int, path: Path) -> 
     try:
         return decoder.raw_decode(text, position)
     except json.JSONDecodeError as exc:
-        raise InputError(str(path), exc.lineno, f"invalid JSON: {exc.msg}") from exc
+        raise InputError(str(path), exc.lineno, json_problem(exc)) from exc
+    except (ValueError, RecursionError) as exc:  # deep nesting, a number of 4300+ digits
+        where = text.count("\n", 0, position) + 1
+        raise InputError(str(path), where, json_problem(exc)) from exc
 
 
 def _task(
@@ -127,7 +142,9 @@ def _task(
             or options.default_layer
         )
         spans += _results(annotation, f"annotations[{index}]", text, layer, options, fail, ignored)
-    predictions = task.get("predictions") or []
+    predictions = task.get("predictions")
+    if predictions is None:
+        predictions = []
     if not isinstance(predictions, list):
         raise fail("'predictions' must be a list")
     for index, prediction in enumerate(predictions):
@@ -170,7 +187,9 @@ def _results(
     fail: Any,
     ignored: Counter[str],
 ) -> list[tuple[str, int, int, str]]:
-    result = container.get("result") or []
+    result = container.get("result")
+    if result is None:
+        result = []
     if not isinstance(result, list):
         raise fail(f"{what}.result must be a list")
     spans = []

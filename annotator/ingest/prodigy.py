@@ -43,7 +43,9 @@ def read_prodigy(
         if tokens is not None:
             _check_tokens(text, tokens, options.offsets, fail)
         spans: list[tuple[str, int, int, str]] = []
-        raw_spans = record.get("spans") or []
+        raw_spans = record.get("spans")
+        if raw_spans is None:
+            raw_spans = []
         if not isinstance(raw_spans, list):
             raise fail("'spans' must be a list")
         for index, span in enumerate(raw_spans):
@@ -74,7 +76,9 @@ def read_prodigy(
             if tokens is not None and "token_start" in span and options.offsets == "codepoint":
                 _check_token_indices(span, start, end, tokens, what, fail)
             spans.append((options.default_layer, start, end, label))
-        meta = record.get("meta") or {}
+        meta = record.get("meta")
+        if meta is None:
+            meta = {}
         if not isinstance(meta, dict):
             raise fail("'meta' must be an object")
         doc_id = meta.get("id")

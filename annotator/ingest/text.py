@@ -10,6 +10,7 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest import Progress
+from annotator.ingest.common import bad_utf8
 from annotator.ingest.jsonl import check_text
 from annotator.store import NewDocument
 
@@ -27,9 +28,8 @@ def read_text(path: Path, progress: Progress | None = None) -> Iterator[NewDocum
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            str(path), line, f"invalid UTF-8 at byte offset {exc.start + skipped}"
-        ) from exc
+        reason = bad_utf8(data, f"byte offset {exc.start + skipped}")
+        raise InputError(str(path), line, reason) from exc
     check_text(text, str(path), None)
     if progress is not None:
         progress(len(data))

@@ -8,7 +8,6 @@ writers; the store must wait its turn (retry with backoff) instead of surfacing
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
