@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, reports_errors, table
+from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, out, reports_errors, table
 
 if TYPE_CHECKING:
     from annotator.merge_records import MergeReport
@@ -38,7 +38,7 @@ def merge(
         report = store.merge(other, dry_run=dry_run)
     for conflict in report.conflicts:
         info(conflict.describe())
-    typer.echo(summary(report))
+    out(summary(report))
     if dry_run:
         info("dry run: nothing was written")
     elif not report.changed:
