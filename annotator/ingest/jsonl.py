@@ -8,7 +8,6 @@ writes, so an export re-imports losslessly.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from annotator.errors import InputError
 from annotator.ingest import Progress
-from annotator.ingest.common import bad_utf8, json_problem
+from annotator.ingest.common import read_json_lines
 from annotator.models import check_name
 from annotator.store import NewDocument
 
@@ -36,31 +35,8 @@ def read_jsonl(
     path: Path, default_layer: str, progress: Progress | None = None
 ) -> Iterator[NewDocument]:
     name = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(name, None, f"cannot read: {exc.strerror or exc}") from exc
-    done = 0
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            done += len(raw)
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(name, number, bad_utf8(raw, f"column {exc.start + 1}")) from exc
-            try:
-                record = json.loads(line)
-            except (ValueError, RecursionError) as exc:
-                raise InputError(name, number, json_problem(exc)) from exc
-            yield parse_record(record, name, number, default_layer, path.name)
-            if progress is not None and number % 256 == 0:
-                progress(done)
-    if progress is not None:
-        progress(done)
+    for number, record in read_json_lines(path, progress):
+        yield parse_record(record, name, number, default_layer, path.name)
 
 
 def parse_record(
