@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -149,6 +149,39 @@ class Span(Strict):
         if self.start >= self.end:
             raise ValueError(f"span start {self.start} must be before its end {self.end}")
         return self
+
+
+class SpanKey(NamedTuple):
+    """What makes a span the same span in two layers: where it is and what it says.
+
+    Agreement, review, adjudication and merge compare spans across layers by this key;
+    ids are per layer and mean nothing there.
+    """
+
+    start: int
+    end: int
+    label: str
+
+
+class Extent(Protocol):
+    """Anything with offsets and a label: `Span`, `SpanRow`, `SpanKey` and the TUI's refs."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def label(self) -> str: ...
+
+
+def reading_order(span: Extent) -> tuple[int, int, str]:
+    """Sort key for spans as a reader meets them: by start, the outer (longer) span first.
+
+    Every list of spans the user sees (the span list, review candidates, exports) uses
+    this one order, so a span's position is the same wherever it is shown. Ties beyond the
+    label keep their incoming order (sorting is stable).
+    """
+    return (span.start, -span.end, span.label)
 
 
 class SpanRow(NamedTuple):
