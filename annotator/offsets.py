@@ -1,18 +1,21 @@
 """Explicit offset conversions between code points and the units other tools count in.
 
-Inside annotator every offset is a Python code-point index. Formats and displays count
-otherwise: UTF-16 code units (doccano, JavaScript tools), UTF-8 bytes (brat's some tools,
-byte-oriented readers), terminal cells (wide CJK and emoji take two). Each conversion is
-a named function here so that no call site converts implicitly.
+Inside annotator every offset is a Python code-point index. Some formats count otherwise:
+UTF-16 code units (doccano, JavaScript tools, old Label Studio). Every conversion, for
+importers and exporters alike, is a named function here, so that no call site converts
+implicitly and both directions agree on what a unit is.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from functools import lru_cache
+from typing import Any
+
+OFFSET_UNITS = ("codepoint", "utf16")
+"""The units a file may count offsets in: `codepoint` (Python, ours) or `utf16`."""
 
 
 def utf16_length(text: str) -> int:
+    """Length of `text` in UTF-16 code units (astral characters count two)."""
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -35,40 +38,45 @@ def utf16_to_codepoint(text: str, offset: int) -> int:
     raise ValueError(f"UTF-16 offset {offset} is past the end ({units})")
 
 
-def codepoint_to_utf8(text: str, offset: int) -> int:
-    return len(text[:offset].encode("utf-8"))
+def from_codepoints(text: str, offset: int, unit: str) -> int:
+    """A code-point offset in the unit a format counts in (for exporters)."""
+    return codepoint_to_utf16(text, offset) if unit == "utf16" else offset
 
 
-def utf8_to_codepoint(text: str, offset: int) -> int:
-    """Code point index of UTF-8 byte `offset`; ValueError inside a multi-byte character."""
-    data = text.encode("utf-8")
-    if offset < 0 or offset > len(data):
-        raise ValueError(f"UTF-8 offset {offset} is outside 0..{len(data)}")
-    try:
-        return len(data[:offset].decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"UTF-8 offset {offset} splits a character") from exc
+def to_codepoints(text: str, start: Any, end: Any, unit: str, what: str) -> tuple[int, int]:
+    """A span's offsets in the file's unit to code points (for importers).
 
+    The values come straight from a parsed file, hence `Any`: they are checked to be
+    integers inside the text before anything is converted.
 
-@lru_cache(maxsize=4096)
-def char_cells(char: str) -> int:
-    """Terminal cells one code point takes when shown literally.
+    Args:
+        text: the document's text.
+        start: the span's start as the file gives it.
+        end: the span's end as the file gives it.
+        unit: one of `OFFSET_UNITS`.
+        what: names the span in errors (e.g. `label[0]`).
 
-    Wide and fullwidth characters take two; combining marks and zero-width characters
-    none. Control characters are never sent to the terminal raw (the display replaces
-    them with a visible one-cell symbol), so they count one.
+    Returns:
+        `(start, end)` in code points.
+
+    Raises:
+        ValueError: the offsets are not integers, out of range, or split a character;
+            the message starts with `what`.
     """
-    code = ord(char)
-    if code < 0x20 or 0x7F <= code < 0xA0:
-        return 1
-    if unicodedata.combining(char) or code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
-        return 0
-    if 0xFE00 <= code <= 0xFE0F:
-        return 0
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 2
-    return 1
-
-
-def cell_width(text: str) -> int:
-    return sum(char_cells(char) for char in text)
+    if type(start) is not int or type(end) is not int:
+        raise ValueError(f"{what}: start and end must be integers, got {start!r}, {end!r}")
+    if unit == "utf16" and utf16_length(text) != len(text):
+        length = utf16_length(text)
+        if not 0 <= start < end <= length:
+            raise ValueError(
+                f"{what}: offsets {start}-{end} out of range for a text of {length} UTF-16 units"
+            )
+        try:
+            return utf16_to_codepoint(text, start), utf16_to_codepoint(text, end)
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from None
+    if not 0 <= start < end <= len(text):
+        raise ValueError(
+            f"{what}: offsets {start}-{end} out of range for a text of {len(text)} characters"
+        )
+    return start, end

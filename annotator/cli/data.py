@@ -51,7 +51,8 @@ def import_(
 ) -> None:
     """Import documents (and their spans); each file is imported wholly or not at all."""
     from annotator.errors import InputError
-    from annotator.ingest import OFFSET_UNITS, import_file, plan_imports
+    from annotator.ingest import import_file, plan_imports
+    from annotator.offsets import OFFSET_UNITS
     from annotator.scheme import load_scheme
     from annotator.store import Store
 
@@ -223,7 +224,7 @@ def export(
     """
     from annotator.cli.common import open_store
     from annotator.exporters import ExportOptions, get_exporter
-    from annotator.ingest import OFFSET_UNITS
+    from annotator.offsets import OFFSET_UNITS
     from annotator.split import parse_ratios
 
     exporter = get_exporter(format)

@@ -12,8 +12,8 @@ from typing import Any
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter
-from annotator.ingest.common import from_codepoints
 from annotator.models import Document, SpanRow
+from annotator.offsets import from_codepoints
 from annotator.store import Store
 
 HEADER = ["document", "layer", "label", "start", "end", "text"]

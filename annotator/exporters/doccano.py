@@ -14,8 +14,8 @@ from typing import IO, Any
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter
-from annotator.ingest.common import from_codepoints
 from annotator.models import Document, SpanRow
+from annotator.offsets import from_codepoints
 from annotator.store import Store
 
 

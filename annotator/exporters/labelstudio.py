@@ -24,8 +24,8 @@ from xml.sax.saxutils import quoteattr
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter
-from annotator.ingest.common import from_codepoints
 from annotator.models import GOLD, Document, SpanRow
+from annotator.offsets import from_codepoints
 from annotator.store import Store
 
 PREDICTIONS = "predictions"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from annotator.errors import InputError, RecordError
 from annotator.models import GOLD
+from annotator.offsets import OFFSET_UNITS
 from annotator.store import ImportCounts, NewDocument, Store
 
 BATCH_SIZE = 1000
@@ -50,7 +51,6 @@ SUFFIXES = {
     "label-studio": (".json", ".jsonl"),
     "prodigy": (".jsonl",),
 }
-OFFSET_UNITS = ("codepoint", "utf16")
 
 
 @dataclass

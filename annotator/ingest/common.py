@@ -11,7 +11,7 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.ingest import Progress
 from annotator.models import check_name
-from annotator.offsets import codepoint_to_utf16, utf16_length, utf16_to_codepoint
+from annotator.offsets import utf16_length, utf16_to_codepoint
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -92,27 +92,6 @@ def check_text(text: Any, fail: Any) -> str:
     return text
 
 
-def to_codepoints(text: str, start: Any, end: Any, unit: str, what: str) -> tuple[int, int]:
-    """Offsets in the file's unit to code points; ValueError says what is wrong."""
-    if type(start) is not int or type(end) is not int:
-        raise ValueError(f"{what}: start and end must be integers, got {start!r}, {end!r}")
-    if unit == "utf16" and utf16_length(text) != len(text):
-        length = utf16_length(text)
-        if not 0 <= start < end <= length:
-            raise ValueError(
-                f"{what}: offsets {start}-{end} out of range for a text of {length} UTF-16 units"
-            )
-        try:
-            return utf16_to_codepoint(text, start), utf16_to_codepoint(text, end)
-        except ValueError as exc:
-            raise ValueError(f"{what}: {exc}") from None
-    if not 0 <= start < end <= len(text):
-        raise ValueError(
-            f"{what}: offsets {start}-{end} out of range for a text of {len(text)} characters"
-        )
-    return start, end
-
-
 def mismatch(
     text: str, start: int, end: int, expected: str, unit: str, raw: tuple[int, int]
 ) -> str:
@@ -128,11 +107,6 @@ def mismatch(
     elif unit == "utf16" and text[raw[0] : raw[1]] == expected:
         message += " (the offsets count code points: import without --offsets utf16)"
     return message
-
-
-def from_codepoints(text: str, offset: int, unit: str) -> int:
-    """A code-point offset in the unit a format counts in (for exporters)."""
-    return codepoint_to_utf16(text, offset) if unit == "utf16" else offset
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -28,8 +28,8 @@ from annotator.ingest.common import (
     mismatch,
     read_json_lines,
     read_text_file,
-    to_codepoints,
 )
+from annotator.offsets import to_codepoints
 from annotator.store import NewDocument
 
 

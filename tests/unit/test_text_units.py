@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from annotator.offsets import (
-    cell_width,
-    codepoint_to_utf8,
     codepoint_to_utf16,
-    utf8_to_codepoint,
+    from_codepoints,
+    to_codepoints,
+    utf16_length,
     utf16_to_codepoint,
 )
 from annotator.tokenize import TokenIndex, token_spans
@@ -43,24 +43,35 @@ def test_token_index_moves_and_snaps() -> None:
 
 
 @pytest.mark.parametrize("offset", range(len(TEXT) + 1))
-def test_utf16_and_utf8_round_trip(offset: int) -> None:
+def test_utf16_round_trip(offset: int) -> None:
     units16 = codepoint_to_utf16(TEXT, offset)
     assert units16 == len(TEXT[:offset].encode("utf-16-le")) // 2
     assert utf16_to_codepoint(TEXT, units16) == offset
-    units8 = codepoint_to_utf8(TEXT, offset)
-    assert units8 == len(TEXT[:offset].encode("utf-8"))
-    assert utf8_to_codepoint(TEXT, units8) == offset
+    assert from_codepoints(TEXT, offset, "utf16") == units16
+    assert from_codepoints(TEXT, offset, "codepoint") == offset
 
 
 def test_offsets_inside_a_character_are_refused() -> None:
     bird = TEXT.index("🕊")
     with pytest.raises(ValueError, match="splits"):
         utf16_to_codepoint(TEXT, codepoint_to_utf16(TEXT, bird) + 1)
-    with pytest.raises(ValueError, match="splits"):
-        utf8_to_codepoint(TEXT, codepoint_to_utf8(TEXT, bird) + 1)
+    with pytest.raises(ValueError, match=r"^label\[0\]: UTF-16 offset \d+ splits"):
+        to_codepoints(TEXT, 0, codepoint_to_utf16(TEXT, bird) + 1, "utf16", "label[0]")
 
 
-def test_cells() -> None:
-    assert cell_width("abc") == 3
-    assert cell_width("東京") == 4
-    assert cell_width("e\u0301") == 1
+def test_span_offsets_in_either_unit_become_code_points() -> None:
+    bird = TEXT.index("🕊")
+    after = bird + 1  # the variation selector after the astral dove
+    units = codepoint_to_utf16(TEXT, after)
+    assert units == after + 1
+    assert to_codepoints(TEXT, bird, after, "codepoint", "x") == (bird, after)
+    assert to_codepoints(TEXT, units - 2, units, "utf16", "x") == (bird, after)
+    assert to_codepoints("plain", 0, 5, "utf16", "x") == (0, 5)  # no astral: same units
+    length = utf16_length(TEXT)
+    assert length == len(TEXT) + 1
+    with pytest.raises(ValueError, match=rf"x: offsets 0-{length + 1} out of range .* UTF-16"):
+        to_codepoints(TEXT, 0, length + 1, "utf16", "x")
+    with pytest.raises(ValueError, match="out of range for a text of 5 characters"):
+        to_codepoints("plain", 3, 3, "codepoint", "x")
+    with pytest.raises(ValueError, match="must be integers"):
+        to_codepoints("plain", True, 3, "codepoint", "x")
