@@ -41,10 +41,6 @@ def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False
     return text.translate(table)
 
 
-def needs_escaping(char: str) -> bool:
-    return visible_char(char) != char
-
-
 _JSON_ESCAPES = {ord(char): f"\\u{ord(char):04x}" for char in _ACTIVE if ord(char) >= 0x20}
 """C0 controls are left out: JSON escapes them in strings, so raw ones are its layout."""
 
