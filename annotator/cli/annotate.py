@@ -50,22 +50,14 @@ def demo(
     as_: Annotated[str | None, typer.Option("--as", help="Annotator name (default: you).")] = None,
 ) -> None:
     """Create (first run) a project with the bundled sample corpus and open the workbench."""
-    from annotator.ingest import import_file
-    from annotator.sample import sample_corpus_files
-    from annotator.scheme import load_scheme
-    from annotator.store import Store
+    from annotator.sample import open_sample_project
 
-    if not db.exists():
-        scheme, text = load_scheme()
-        Store.create(db, text, f"builtin:{scheme.qualified_name}").close()
-        info(f"created {db} with scheme {scheme.qualified_name}")
-    store = Store.open(db)
-    added = 0
-    for path in sample_corpus_files():
-        added += import_file(store, path, actor="demo").counts.documents
-    if added:
-        info(f"imported {added} sample documents into {db}")
-    _run(store, as_ or _safe_name(_default_name()), None)
+    sample = open_sample_project(db)
+    if sample.created is not None:
+        info(f"created {db} with scheme {sample.created.qualified_name}")
+    if sample.added:
+        info(f"imported {sample.added} sample documents into {db}")
+    _run(sample.store, as_ or _safe_name(_default_name()), None)
 
 
 def _safe_name(name: str) -> str:

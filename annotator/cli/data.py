@@ -53,19 +53,16 @@ def import_(
     from annotator.errors import InputError
     from annotator.ingest import import_file, plan_imports
     from annotator.offsets import OFFSET_UNITS
-    from annotator.scheme import load_scheme
+    from annotator.project import ensure_project
     from annotator.store import Store
 
     if offsets not in OFFSET_UNITS:
         raise typer.BadParameter(f"use one of {', '.join(OFFSET_UNITS)}", param_hint="--offsets")
     _check_layers([layer])
     files = plan_imports(paths, format)
-    if not db.exists():
-        parsed, text = load_scheme(scheme)
-        Store.create(
-            db, text, str(scheme) if scheme else f"builtin:{parsed.qualified_name}"
-        ).close()
-        info(f"created {db} with scheme {parsed.qualified_name}")
+    created = ensure_project(db, scheme)
+    if created is not None:
+        info(f"created {db} with scheme {created.qualified_name}")
     total_bytes = sum(_size(path) for path, _ in files)
     failures = 0
     totals = [0, 0, 0]

@@ -33,11 +33,9 @@ def init(
     ] = None,
 ) -> None:
     """Create a new project database holding a label scheme."""
-    from annotator.scheme import load_scheme
-    from annotator.store import Store
+    from annotator.project import create_project
 
-    parsed, text = load_scheme(scheme)
-    Store.create(db, text, str(scheme) if scheme else f"builtin:{parsed.qualified_name}").close()
+    parsed = create_project(db, scheme)
     info(f"created {db} with scheme {parsed.qualified_name} ({', '.join(parsed.label_names)})")
 
 
