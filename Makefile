@@ -1,35 +1,53 @@
-# The two commands of the README, plus a few helpers. Each target bootstraps .venv itself.
+# The two commands of the README, plus a few helpers. Each target bootstraps .venv itself
+# and installs only what it needs: `make run` the workbench's runtime (no test, lint or
+# interop tools), `make test` adds the test extra, `make lint` the dev extra. One stamp
+# per extra, so `make run` then `make test` upgrades the same .venv in place.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint format bench clean
+.PHONY: install run test lint format bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+
+$(VENV)/.run: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(PIP) -e ".[test]"
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(PIP) -e ".[dev]"
+	touch $@
+
+## Install the workbench's runtime only (what `make run` needs), without opening it.
+install: $(VENV)/.run
 
 ## Open the annotation workbench on the bundled sample corpus (sample.db, made on first run).
-run: $(STAMP)
+run: $(VENV)/.run
 	$(BIN)/annotator demo
 
 ## Run the whole test suite.
-test: $(STAMP)
+test: $(VENV)/.test
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+## Lint, formatting and strict typing, as CI runs them.
+lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict annotator
 
-format: $(STAMP)
+format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 ## Every benchmark (minutes; each prints ratios against its own baseline).
-bench: $(STAMP)
+bench: $(VENV)/.test
+	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/import_export.py
 	$(BIN)/python bench/exports.py
 	$(BIN)/python bench/agreement.py
