@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -34,40 +32,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_export import LABELS, WORDS, phase_baseline_export
+from corpora import news_corpus, peak_mb
+from import_export import phase_baseline_export
 
 SHARD_DOCS = 2000
-
-
-def generate(path: Path, docs: int, spans_per_doc: int, seed: int = 11) -> int:
-    """Like import_export.generate, with every span in the gold layer."""
-    rng = random.Random(seed)
-    total = 0
-    with path.open("w", encoding="utf-8") as out:
-        for number in range(docs):
-            paragraphs = []
-            for _ in range(rng.randint(3, 6)):
-                words = [rng.choice(WORDS) for _ in range(rng.randint(50, 90))]
-                paragraphs.append(" ".join(words).capitalize() + ".")
-            text = f"Report {number}: " + "\n".join(paragraphs)
-            starts = [i + 1 for i, c in enumerate(text) if c == " "]
-            spans, seen = [], set()
-            while len(spans) < spans_per_doc:
-                start = rng.choice(starts)
-                end = text.find(" ", start + rng.randint(3, 60))
-                end = len(text) if end < 0 else end
-                label = rng.choice(LABELS)
-                if (start, end, label) in seen:
-                    continue
-                seen.add((start, end, label))
-                spans.append({"start": start, "end": end, "label": label})
-            total += len(spans)
-            out.write(json.dumps({"id": f"doc-{number}", "text": text, "spans": spans}) + "\n")
-    return total
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ----------------------------------------------------------------------------- phases
@@ -164,7 +132,7 @@ def measure(docs: int, spans_per_doc: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         corpus = root / "corpus.jsonl"
-        spans = generate(corpus, docs, spans_per_doc)
+        spans = news_corpus(corpus, docs, spans_per_doc, seed=11)
         db = root / "project.db"
         imported = run_child("import", corpus, db)
         print(

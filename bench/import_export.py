@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -29,53 +27,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-# A sentence reads better than a list of fifty strings.
-LABELS = ["demand", "guarantor", "quote", "attribution", "opinion"]
-WORDS = (
-    "the minister said talks would resume next week while negotiators from both sides "
-    "insisted that any agreement must include guarantees of neutrality and security for "
-    "the region according to officials familiar with the draft Moscow Kyiv Washington "
-    "Brussels ceasefire monitors troops border sanctions envoy delegation proposal treaty"
-).split()
-
-
-def generate(path: Path, docs: int, spans_per_doc: int, seed: int = 7) -> int:
-    """News-length documents (~2.5 KB, a few paragraphs) with spans on word boundaries."""
-    rng = random.Random(seed)
-    total_spans = 0
-    with path.open("w", encoding="utf-8") as out:
-        for number in range(docs):
-            paragraphs = []
-            for _ in range(rng.randint(3, 6)):
-                words = [rng.choice(WORDS) for _ in range(rng.randint(50, 90))]
-                paragraphs.append(" ".join(words).capitalize() + ".")
-            text = f"Report {number}: " + "\n".join(paragraphs)
-            starts = [i for i, c in enumerate(text) if c == " "]
-            spans = []
-            seen = set()
-            while len(spans) < spans_per_doc:
-                start = rng.choice(starts) + 1
-                end = min(len(text), start + rng.randint(5, 80))
-                label = rng.choice(LABELS)
-                if (start, end, label) in seen or start >= end:
-                    continue
-                seen.add((start, end, label))
-                spans.append(
-                    {
-                        "start": start,
-                        "end": end,
-                        "label": label,
-                        "annotator": rng.choice(["alice", "bob", "gold"]),
-                    }
-                )
-            total_spans += len(spans)
-            out.write(json.dumps({"id": f"doc-{number}", "text": text, "spans": spans}) + "\n")
-    return total_spans
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+from corpora import news_corpus, peak_mb
 
 # ----------------------------------------------------------------------------- phases
 
@@ -222,7 +174,7 @@ def measure(docs: int, spans_per_doc: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         corpus = root / "corpus.jsonl"
-        spans = generate(corpus, docs, spans_per_doc)
+        spans = news_corpus(corpus, docs, spans_per_doc, annotators=("alice", "bob", "gold"))
         size = corpus.stat().st_size / 1e6
         print(f"\n{docs:,} documents, {spans:,} spans, {size:,.0f} MB of JSONL")
         base_in = run_child("baseline-import", corpus, root / "plain.db")

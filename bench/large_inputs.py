@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -36,49 +34,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from corpora import news_text, peak_mb, short_news_corpus
+
 SIZE = (120, 40)
-LABELS = ["demand", "guarantor", "quote", "attribution", "opinion"]
-WORDS = (
-    "the minister said talks would resume next week while negotiators from both sides "
-    "insisted that any agreement must include guarantees of neutrality and security for "
-    "the region according to officials familiar with the draft Moscow Kyiv Washington "
-    "Brussels ceasefire monitors troops border sanctions envoy delegation proposal treaty "
-    "Ukraine’s neighbour’s “firm” “unacceptable” non-aligned non-nuclear"
-).split()
 DOC_KEYS = [("right", 20), ("pagedown", 10), ("end", 10), ("ctrl+end", 3), ("ctrl+home", 3)]
 QUEUE_KEYS = [("down", 20), ("pagedown", 10), ("end", 3), ("home", 3)]
-
-
-def paragraph(rng: random.Random, low: int, high: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(low, high))).capitalize() + "."
-
-
-def news_text(size: int, seed: int = 5) -> str:
-    """About `size` characters of paragraphs, with a headline; deterministic."""
-    rng = random.Random(seed)
-    parts = ["Talks resume in Geneva as envoys weigh guarantees"]
-    length = len(parts[0])
-    while length < size:
-        parts.append(paragraph(rng, 40, 140))
-        length += len(parts[-1]) + 1
-    return "\n".join(parts)[:size]
-
-
-def write_corpus(path: Path, docs: int, seed: int = 9) -> None:
-    """Short news items (a headline and one or two paragraphs, ~0.6 KB) with a span each."""
-    rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as out:
-        for number in range(docs):
-            title = f"Report {number}: " + paragraph(rng, 5, 9)
-            text = (
-                title + "\n" + "\n".join(paragraph(rng, 25, 60) for _ in range(rng.randint(1, 2)))
-            )
-            span = {"start": 0, "end": len(title), "label": rng.choice(LABELS)}
-            out.write(json.dumps({"id": f"doc-{number}", "text": text, "spans": [span]}) + "\n")
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def timed(step: Callable[[], Awaitable[Any]], timeout: float) -> tuple[float, float]:
@@ -207,7 +167,7 @@ async def big_corpus(docs: int, timeout: float) -> dict[str, Any]:
         work = Path(folder)
         for name, count in (("baseline", 10), ("corpus", docs)):
             source = work / f"{name}.jsonl"
-            write_corpus(source, count)
+            short_news_corpus(source, count)
             with Store.create(work / f"{name}.db", load_scheme()[1], "bench") as store:
                 results[name] = import_timed(store, source, "jsonl")
             source.unlink()

@@ -22,25 +22,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "corpus" / "01-lavrov-neutral-ukraine.txt"
+from corpora import SEED_ARTICLE, big_document, peak_mb
+
+SEED = SEED_ARTICLE
 SIZE = (120, 40)
-LABELS = ["demand", "guarantor", "quote", "attribution", "opinion"]
-WORDS = (
-    "the minister said talks would resume next week while negotiators from both sides "
-    "insisted that any agreement must include guarantees of neutrality and security for "
-    "the region according to officials familiar with the draft Moscow Kyiv Washington "
-    "Brussels ceasefire monitors troops border sanctions envoy delegation proposal treaty "
-    "Ukraine’s neighbour’s “firm” “unacceptable” non-aligned non-nuclear"
-).split()
 
 
 def key_sequence(count: int) -> list[str]:
@@ -59,32 +50,6 @@ def key_sequence(count: int) -> list[str]:
         "pagedown",
     ]
     return [pattern[index % len(pattern)] for index in range(count)]
-
-
-def big_document(size: int, spans: int, seed: int = 11) -> tuple[str, list[tuple[int, int, str]]]:
-    """A deterministic news-like text of `size` characters, and spans on word boundaries."""
-    rng = random.Random(seed)
-    paragraphs: list[str] = []
-    length = 0
-    while length < size:
-        words = [rng.choice(WORDS) for _ in range(rng.randint(40, 120))]
-        paragraph = " ".join(words).capitalize() + "."
-        paragraphs.append(paragraph)
-        length += len(paragraph) + 1
-    text = "\n".join(paragraphs)[:size]
-    starts = [0] + [i + 1 for i, c in enumerate(text) if c == " "]
-    found: set[tuple[int, int, str]] = set()
-    while len(found) < spans:
-        start = rng.choice(starts)
-        end = text.find(" ", start + rng.randint(3, 90))
-        if end <= start:
-            continue
-        found.add((start, end, rng.choice(LABELS)))
-    return text, sorted(found)
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # -------------------------------------------------------------------- child runs

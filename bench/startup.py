@@ -1,0 +1,205 @@
+"""CPU to first paint: `annotator annotate` against a minimal Textual app, in a real terminal.
+
+    python bench/startup.py [--runs 5] [--size 1000000] [--spans 9000] [--only seed|big]
+
+Both programs run in tmux at a fixed size (120x36, TERM=xterm-256color), each as the
+pane's own process, on the same text:
+
+- baseline: a minimal Textual app (`python bench/startup.py --show FILE`, below) holding
+  the text in a read-only, soft-wrapped `TextArea`;
+- ours: `annotator annotate --db PROJECT --as bench --doc ID`, the document opened
+  directly, its spans in the annotator's layer.
+
+First paint is the moment a phrase of the text's second line shows in `tmux capture-pane`
+(polled every few ms); the process's CPU time then (user + system of the process, of its
+live child processes and of the children it waited for, from /proc/PID/stat) is the
+figure. Runs alternate (baseline, ours, baseline, ...) after one unmeasured warm-up each,
+so that a busy machine weighs on both alike; printed are medians and their ratio.
+
+Two documents: (a) the seed article of the sample corpus (~5 kB, no spans) and (b) a
+generated `--size` character document carrying `--spans` spans (bench/corpora.py).
+Needs tmux (`apt-get install tmux`). Linux only (/proc). Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from corpora import SEED_ARTICLE, big_document
+
+WIDTH, HEIGHT = 120, 36
+TICK = os.sysconf("SC_CLK_TCK")
+SESSION = f"annotator-startup-{os.getpid()}"
+
+
+def show(path: Path) -> None:
+    """The baseline: the least a Textual app can do to show the text."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import TextArea
+
+    text = path.read_text(encoding="utf-8")
+
+    class Show(App[None]):
+        BINDINGS = [("q", "quit", "Quit")]  # noqa: RUF012 (Textual's own idiom)
+
+        def compose(self) -> ComposeResult:
+            yield TextArea(text, read_only=True, soft_wrap=True)
+
+    Show().run()
+
+
+# ---------------------------------------------------------------------- measuring
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of `pid`, its waited-for children and its live descendants."""
+    parents: dict[int, int] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: split after the last ')'.
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats[int(entry)] = fields
+        parents[int(entry)] = int(fields[1])
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        family.update(children)
+        frontier.extend(children)
+    ticks = 0
+    for member in family & stats.keys():
+        fields = stats[member]  # fields[11:15]: utime, stime, cutime, cstime
+        ticks += sum(int(value) for value in fields[11:15])
+    return ticks / TICK
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def first_paint(command: list[str], phrase: str, timeout: float) -> float:
+    """CPU seconds of `command`, run in a fresh tmux session, when `phrase` shows."""
+    line = "exec env TERM=xterm-256color " + shlex.join(command)
+    tmux(
+        "new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT), line
+    )  # fmt: skip
+    try:
+        tmux("resize-window", "-t", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT))
+        pid = int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if phrase in tmux("capture-pane", "-p", "-t", SESSION):
+                return cpu_seconds(pid)
+            time.sleep(0.005)
+        screen = tmux("capture-pane", "-p", "-t", SESSION)
+        raise TimeoutError(f"{phrase!r} not shown after {timeout:.0f} s; the screen:\n{screen}")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+
+
+def phrase_of(text: str) -> str:
+    """Words from the start of the second line: on the first screen of both apps, and not
+    a title a header could show before the text itself is painted."""
+    second = text.splitlines()[1]
+    words = second.split()
+    phrase = words[0]
+    for word in words[1:]:
+        if len(phrase) + 1 + len(word) > 28:
+            break
+        phrase += " " + word
+    return phrase
+
+
+def make_project(folder: Path, text: str, spans: list[tuple[int, int, str]]) -> tuple[Path, str]:
+    """A fresh project holding `text` with `spans` in the bench layer; its path and doc id."""
+    from annotator.scheme import load_scheme
+    from annotator.store import NewDocument, Store, text_hash
+
+    db = folder / "bench.db"
+    _, scheme = load_scheme()
+    with Store.create(db, scheme, "bench") as store, store.transaction():
+        store.import_documents(
+            [NewDocument(text=text, spans=[("bench", s, e, label) for s, e, label in spans])]
+        )
+    return db, text_hash(text)
+
+
+def annotator_command() -> list[str]:
+    script = Path(sys.executable).with_name("annotator")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]
+
+
+def measure(
+    name: str, text: str, spans: list[tuple[int, int, str]], runs: int, timeout: float
+) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        text_file = work / "text.txt"
+        text_file.write_text(text, encoding="utf-8")
+        db, doc_id = make_project(work, text, spans)
+        commands = {
+            "baseline": [sys.executable, str(Path(__file__).resolve()), "--show", str(text_file)],
+            "ours": [
+                *annotator_command(),
+                *("annotate", "--db", str(db), "--as", "bench", "--doc", doc_id),
+            ],
+        }
+        phrase = phrase_of(text)
+        found: dict[str, list[float]] = {"baseline": [], "ours": []}
+        for run in range(runs + 1):
+            for kind, command in commands.items():
+                seconds = first_paint(command, phrase, timeout)
+                if run:  # the first run of each warms caches (.pyc, page cache)
+                    found[kind].append(seconds)
+    base, ours = statistics.median(found["baseline"]), statistics.median(found["ours"])
+    print(
+        f"{name:<34}{base:>10.3f}{ours:>10.3f}{ours / base:>8.2f}x"
+        f"   ours {min(found['ours']):.3f}-{max(found['ours']):.3f},"
+        f" baseline {min(found['baseline']):.3f}-{max(found['baseline']):.3f}"
+    )
+    return base, ours
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each program")
+    parser.add_argument("--size", type=int, default=1_000_000, help="characters of (b)")
+    parser.add_argument("--spans", type=int, default=9000, help="spans of (b)")
+    parser.add_argument("--only", choices=["seed", "big"], help="one of the two documents")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds to first paint")
+    parser.add_argument("--show", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.show:
+        show(args.show)
+        return
+    if shutil.which("tmux") is None:
+        sys.exit("bench/startup.py needs tmux: apt-get install tmux (or your system's package)")
+
+    print(f"CPU seconds to first paint, tmux {WIDTH}x{HEIGHT}, median of {args.runs} runs")
+    print(f"{'document':<34}{'baseline':>10}{'ours':>10}{'ratio':>9}   (target <= 1.00x)")
+    if args.only in (None, "seed"):
+        seed = SEED_ARTICLE.read_text(encoding="utf-8")
+        measure(f"(a) seed article, {len(seed):,} chars", seed, [], args.runs, args.timeout)
+    if args.only in (None, "big"):
+        text, spans = big_document(args.size, args.spans)
+        name = f"(b) {len(text) / 1e6:.1f} MB, {len(spans):,} spans"
+        measure(name, text, spans, args.runs, args.timeout)
+
+
+if __name__ == "__main__":
+    main()
