@@ -876,12 +876,14 @@ class SpanF1:
     per_label: dict[str, SpanF1] = field(default_factory=dict)
 
 
-def _nanmean(values: Iterable[float]) -> float:
+def nanmean(values: Iterable[float]) -> float:
+    """Mean of the defined values; NaN when none is (an undefined figure stays undefined)."""
     defined = [value for value in values if not math.isnan(value)]
     return math.fsum(defined) / len(defined) if defined else NAN
 
 
-def _pair_score(matched: int, n_a: int, n_b: int) -> PairScore:
+def pair_score(matched: int, n_a: int, n_b: int) -> PairScore:
+    """Precision, recall and F1 of `matched` spans out of `n_a` and `n_b`, b as prediction."""
     return PairScore(
         precision=matched / n_b if n_b else NAN,
         recall=matched / n_a if n_a else NAN,
@@ -1097,13 +1099,13 @@ def span_f1(
 
     per_label: dict[str, SpanF1] = {}
     for label in label_order:
-        scores = {pair: _pair_score(*tallies.get((pair, label), (0, 0, 0))) for pair in pairs}
-        per_label[label] = SpanF1(f1=_nanmean(s.f1 for s in scores.values()), per_pair=scores)
+        scores = {pair: pair_score(*tallies.get((pair, label), (0, 0, 0))) for pair in pairs}
+        per_label[label] = SpanF1(f1=nanmean(s.f1 for s in scores.values()), per_pair=scores)
 
     per_pair: dict[tuple[str, str], PairScore] = {}
     for pair in pairs:
         rows = [tallies.get((pair, label), (0, 0, 0)) for label in label_order]
-        per_pair[pair] = _pair_score(*(sum(column) for column in zip(*rows, strict=True)))
+        per_pair[pair] = pair_score(*(sum(column) for column in zip(*rows, strict=True)))
     return SpanF1(
-        f1=_nanmean(score.f1 for score in per_pair.values()), per_pair=per_pair, per_label=per_label
+        f1=nanmean(score.f1 for score in per_pair.values()), per_pair=per_pair, per_label=per_label
     )

@@ -2,7 +2,8 @@
 
 Only documents that at least two of the selected annotators marked done count, and every
 pairwise figure rests on the documents both annotators of that pair finished. The numbers
-come from `annotator.agreement` (pure functions); this module only gathers units:
+come from `annotator.agreement` (pure functions); this module gathers span matches per
+pair and `annotator.agreement_units` lays documents out as units:
 
 - span F1, exact and overlap, per pair and per label;
 - Krippendorff's alpha_u on characters, documents laid end to end as one continuum (as
@@ -19,20 +20,25 @@ from __future__ import annotations
 
 import itertools
 import math
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
-from annotator import agreement
-from annotator.store import Store
-from annotator.tokenize import TokenIndex
+from annotator import agreement, agreement_units
+from annotator.agreement_units import NONE_LABEL, Level
+from annotator.store import Store, title_of
 
-NONE_LABEL = "∅"
-"""Confusion-matrix row/column for a span the other annotator did not mark at all."""
+__all__ = [
+    "NONE_LABEL",
+    "AgreementReport",
+    "DocumentFigures",
+    "Level",
+    "PairFigures",
+    "build_report",
+]
 
-Level = Literal["token", "char"]
+TITLE_LENGTH = 80
+"""A document's title in the report: its first non-blank line, this long at most."""
 
 
 @dataclass
@@ -87,17 +93,6 @@ class AgreementReport:
     per_document: list[DocumentFigures]
 
 
-@dataclass
-class _Doc:
-    """What a read document leaves behind: enough to lay it out again for alpha_u."""
-
-    id: str
-    length: int
-    annotators: list[str]
-    merged: dict[str, dict[str, list[tuple[int, int]]]]
-    """annotator -> label -> the label's spans merged: alpha_u's `(start, length)` units"""
-
-
 class _Gathered:
     """Running sums over the documents, each document read, tokenized and matched once.
 
@@ -111,7 +106,7 @@ class _Gathered:
         self.labels = labels
         self.level = level
         self.bits = {label: 1 << index for index, label in enumerate(labels)}
-        self.docs: list[_Doc] = []
+        self.docs: list[agreement_units.ReadDocument] = []
         self.pair_documents: Counter[tuple[str, str]] = Counter()
         self.pair_sums: dict[tuple[str, str], dict[str, list[int]]] = {}
         """(a, b) -> label -> [exact matches, overlap matches, spans of a, spans of b]"""
@@ -136,27 +131,29 @@ class _Gathered:
                 for position, count in enumerate(found):
                     total[position] += count
             exact, overlap, n_a, n_b = _totals(per_label.values())
-            exact_f1.append(_score(exact, n_a, n_b)[2])
-            overlap_f1.append(_score(overlap, n_a, n_b)[2])
+            exact_f1.append(agreement.pair_score(exact, n_a, n_b).f1)
+            overlap_f1.append(agreement.pair_score(overlap, n_a, n_b).f1)
         self.per_document.append(
             DocumentFigures(
                 id=doc_id,
-                title=_title(text),
+                title=title_of(text)[:TITLE_LENGTH],
                 annotators=names,
-                f1_overlap=_nanmean(overlap_f1),
-                f1_exact=_nanmean(exact_f1),
+                f1_overlap=agreement.nanmean(overlap_f1),
+                f1_exact=agreement.nanmean(exact_f1),
                 spans=sum(len(found) for found in spans.values()),
             )
         )
-        units, columns = _unit_columns(text, self.level, list(spans.values()), self.bits)
+        units, columns = agreement_units.unit_columns(
+            text, self.level, list(spans.values()), self.bits
+        )
         self.units += units
         self.groups.setdefault(tuple(names), Counter()).update(columns)
-        _confuse(self.confusion, self.confusion_labels, spans)
+        agreement_units.confuse(self.confusion, self.confusion_labels, spans)
         merged = {
-            name: {label: _merged(found) for label, found in grouped.items()}
+            name: {label: agreement_units.merged_units(found) for label, found in grouped.items()}
             for name, grouped in by_label.items()
         }
-        self.docs.append(_Doc(doc_id, len(text), names, merged))
+        self.docs.append(agreement_units.ReadDocument(doc_id, len(text), names, merged))
 
 
 def build_report(
@@ -180,16 +177,18 @@ def build_report(
         gathered.add(document.id, document.text, spans)
     docs = gathered.docs
     everyone = sorted({name for doc in docs for name in doc.annotators})
-    layouts: dict[tuple[str, ...], _Layout] = {}
+    layouts: dict[tuple[str, ...], agreement_units.Layout] = {}
     pairs = [
         _pair_figures(a, b, gathered, layouts)
         for a, b in itertools.combinations(everyone, 2)
         if gathered.pair_documents[a, b]
     ]
     complete = [doc for doc in docs if len(doc.annotators) == len(everyone)]
-    alpha_u, alpha_per_label = _alpha_u(_layout(layouts, complete), everyone, wanted_labels)
-    fleiss, fleiss_units, fleiss_raters = _fleiss(docs, gathered.groups)
-    k_alpha, k_units = _krippendorff(gathered, everyone)
+    alpha_u, alpha_per_label = agreement_units.alpha_u(
+        agreement_units.layout(layouts, complete), everyone, wanted_labels
+    )
+    fleiss, fleiss_units, fleiss_raters = agreement_units.fleiss(docs, gathered.groups)
+    k_alpha, k_units = agreement_units.krippendorff(gathered.units, gathered.groups, everyone)
     per_document = gathered.per_document
     per_document.sort(key=lambda d: (math.inf if math.isnan(d.f1_overlap) else d.f1_overlap, d.id))
     return AgreementReport(
@@ -199,14 +198,14 @@ def build_report(
         documents=len(docs),
         characters=sum(doc.length for doc in docs),
         pairs=pairs,
-        f1_exact=_nanmean(pair.f1_exact for pair in pairs),
-        f1_overlap=_nanmean(pair.f1_overlap for pair in pairs),
+        f1_exact=agreement.nanmean(pair.f1_exact for pair in pairs),
+        f1_overlap=agreement.nanmean(pair.f1_overlap for pair in pairs),
         per_label_f1_exact={
-            label: _nanmean(pair.per_label_f1_exact[label] for pair in pairs)
+            label: agreement.nanmean(pair.per_label_f1_exact[label] for pair in pairs)
             for label in wanted_labels
         },
         per_label_f1_overlap={
-            label: _nanmean(pair.per_label_f1_overlap[label] for pair in pairs)
+            label: agreement.nanmean(pair.per_label_f1_overlap[label] for pair in pairs)
             for label in wanted_labels
         },
         alpha_u=alpha_u,
@@ -221,30 +220,6 @@ def build_report(
         confusion=gathered.confusion,
         per_document=per_document,
     )
-
-
-def scale_colour(value: float) -> str:
-    """Red at 0 (or below), yellow at 0.5, green at 1: the colour scale of every figure."""
-    if math.isnan(value):
-        return "#808080"
-    x = min(1.0, max(0.0, value))
-    if x < 0.5:
-        red, green = 220, int(60 + 2 * x * 160)
-    else:
-        red, green = int(220 - (x - 0.5) * 2 * 170), 200
-    return f"#{red:02x}{green:02x}50"
-
-
-def _title(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:80]
-    return ""
-
-
-def _nanmean(values: Iterable[float]) -> float:
-    kept = [value for value in values if not math.isnan(value)]
-    return sum(kept) / len(kept) if kept else math.nan
 
 
 def _by_label(spans: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:
@@ -286,20 +261,12 @@ def _totals(tallies: Iterable[Sequence[int]]) -> tuple[int, int, int, int]:
     return exact, overlap, n_a, n_b
 
 
-def _score(matched: int, n_a: int, n_b: int) -> tuple[float, float, float]:
-    """(precision, recall, f1) with b as prediction; NaN where a denominator is zero."""
-    precision = matched / n_b if n_b else math.nan
-    recall = matched / n_a if n_a else math.nan
-    f1 = 2 * matched / (n_a + n_b) if n_a + n_b else math.nan
-    return precision, recall, f1
-
-
 def _pair_figures(
-    a: str, b: str, gathered: _Gathered, layouts: dict[tuple[str, ...], _Layout]
+    a: str, b: str, gathered: _Gathered, layouts: dict[tuple[str, ...], agreement_units.Layout]
 ) -> PairFigures:
     sums = gathered.pair_sums[a, b]
     exact, overlap, n_a, n_b = _totals(sums.values())
-    precision, recall, f1_overlap = _score(overlap, n_a, n_b)
+    overlap_score = agreement.pair_score(overlap, n_a, n_b)
     table: Counter[tuple[int, int]] = Counter()
     for group, counts in gathered.groups.items():
         if a in group and b in group:
@@ -308,198 +275,25 @@ def _pair_figures(
                 table[column[i], column[j]] += count
     units = table.total()
     shared = [doc for doc in gathered.docs if a in doc.annotators and b in doc.annotators]
-    alpha, per_label_alpha = _alpha_u(_layout(layouts, shared), [a, b], gathered.labels)
+    alpha, per_label_alpha = agreement_units.alpha_u(
+        agreement_units.layout(layouts, shared), [a, b], gathered.labels
+    )
     return PairFigures(
         a=a,
         b=b,
         documents=len(shared),
-        f1_exact=_score(exact, n_a, n_b)[2],
-        f1_overlap=f1_overlap,
-        precision_overlap=precision,
-        recall_overlap=recall,
+        f1_exact=agreement.pair_score(exact, n_a, n_b).f1,
+        f1_overlap=overlap_score.f1,
+        precision_overlap=overlap_score.precision,
+        recall_overlap=overlap_score.recall,
         alpha_u=alpha,
         kappa=agreement.cohen_kappa_from_counts(table) if units else math.nan,
         kappa_units=units,
-        per_label_f1_exact={label: _score(e, x, y)[2] for label, (e, _, x, y) in sums.items()},
-        per_label_f1_overlap={label: _score(o, x, y)[2] for label, (_, o, x, y) in sums.items()},
+        per_label_f1_exact={
+            label: agreement.pair_score(e, x, y).f1 for label, (e, _, x, y) in sums.items()
+        },
+        per_label_f1_overlap={
+            label: agreement.pair_score(o, x, y).f1 for label, (_, o, x, y) in sums.items()
+        },
         per_label_alpha_u=per_label_alpha,
     )
-
-
-def _unit_columns(
-    text: str, level: Level, spans: list[list[tuple[str, int, int]]], bits: dict[str, int]
-) -> tuple[int, Counter[tuple[int, ...]]]:
-    """Units of one document, and how many units carry each combination of annotators' values.
-
-    A unit's value for one annotator is the bit mask of the labels covering it, so overlapping
-    labels stay one categorical value. Values only change where a span starts or ends, so the
-    units are cut into runs at those points and each run is counted once, whatever its length:
-    a handful of runs per span instead of one step per token.
-    """
-    if level == "token":
-        index = TokenIndex(text)
-        starts, ends = index.starts, index.ends
-        count = len(starts)
-    else:
-        count = len(text)
-    cuts = {0, count}
-    marks: list[tuple[int, int, int, int]] = []  # (annotator, bit, first unit, last unit + 1)
-    for who, found in enumerate(spans):
-        for label, start, end in found:
-            if level == "token":
-                # Tokens that overlap [start, end): those ending after start, starting before end.
-                first, last = bisect_right(ends, start), bisect_left(starts, end)
-            else:
-                first, last = min(max(start, 0), count), min(max(end, 0), count)
-            if first < last:
-                marks.append((who, bits[label], first, last))
-                cuts.add(first)
-                cuts.add(last)
-    bounds = sorted(cuts)
-    run = {cut: position for position, cut in enumerate(bounds)}
-    values = [[0] * (len(bounds) - 1) for _ in spans]
-    for who, bit, first, last in marks:
-        row = values[who]
-        for position in range(run[first], run[last]):
-            row[position] |= bit
-    columns: Counter[tuple[int, ...]] = Counter()
-    for column, (begin, end) in zip(
-        zip(*values, strict=True), itertools.pairwise(bounds), strict=True
-    ):
-        columns[column] += end - begin
-    return count, columns
-
-
-def _merged(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Union of `(start, end)` intervals as sorted `(start, length)` units.
-
-    alpha_u needs one rater's units of a label not to overlap; touching ones are joined too.
-    """
-    merged: list[list[int]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(start, end - start) for start, end in merged]
-
-
-class _Layout:
-    """Documents laid end to end, as alpha_u sees them: each annotator's units per label.
-
-    Several alpha_u figures usually rest on the same documents (every pair and all
-    annotators, when everybody finished everything), so a layout is built once per set of
-    documents and shared.
-    """
-
-    def __init__(self, docs: list[_Doc]) -> None:
-        self.length = 0
-        self.units: dict[str, dict[str, list[tuple[int, int]]]] = {}
-        for doc in docs:
-            offset = self.length
-            for name, by_label in doc.merged.items():
-                mine = self.units.setdefault(name, {})
-                for label, found in by_label.items():
-                    mine.setdefault(label, []).extend(
-                        [(offset + start, size) for start, size in found]
-                    )
-            self.length += doc.length
-
-
-def _layout(cache: dict[tuple[str, ...], _Layout], docs: list[_Doc]) -> _Layout:
-    key = tuple(doc.id for doc in docs)
-    if key not in cache:
-        cache[key] = _Layout(docs)
-    return cache[key]
-
-
-def _alpha_u(
-    layout: _Layout, raters: list[str], labels: list[str]
-) -> tuple[float, dict[str, float]]:
-    """alpha_u over a layout's documents, for `raters` who all finished every one of them."""
-    if layout.length == 0 or len(raters) < 2:
-        return math.nan, dict.fromkeys(labels, math.nan)
-    used = {label for name in raters for label in layout.units.get(name, {})}
-    units = {
-        label: [layout.units.get(name, {}).get(label, []) for name in raters] for label in used
-    }
-    overall, found = agreement.unitizing_alpha_grouped(
-        units, begin=0, length=layout.length, raters=len(raters)
-    )
-    # A label nobody used has no expected disagreement: undefined, as unitizing_alpha says.
-    return overall, {label: found.get(label, math.nan) for label in labels}
-
-
-def _fleiss(
-    docs: list[_Doc], groups: dict[tuple[str, ...], Counter[tuple[int, ...]]]
-) -> tuple[float, int, int]:
-    """Fleiss' kappa needs the same raters per unit: the most common rater count is used."""
-    if not docs:
-        return math.nan, 0, 0
-    raters = Counter(len(doc.annotators) for doc in docs).most_common(1)[0][0]
-    # Raters are interchangeable here: a unit is the multiset of its values.
-    rows: Counter[tuple[int, ...]] = Counter()
-    for group, counts in groups.items():
-        if len(group) == raters:
-            for column, count in counts.items():
-                rows[tuple(sorted(column))] += count
-    categories = sorted({value for row in rows for value in row})
-    index = {value: i for i, value in enumerate(categories)}
-    matrix: list[list[int]] = []
-    for row in rows:
-        cells = [0] * len(categories)
-        for value in row:
-            cells[index[value]] += 1
-        matrix.append(cells)
-    units = sum(rows.values())
-    kappa = agreement.fleiss_kappa(matrix, weights=list(rows.values())) if units else math.nan
-    return kappa, units, raters
-
-
-def _krippendorff(gathered: _Gathered, everyone: list[str]) -> tuple[float, int]:
-    """Alpha over every annotator; a document's unit is missing for whoever did not finish it."""
-    units = gathered.units
-    if not units or len(everyone) < 2:
-        return math.nan, 0
-    columns: Counter[tuple[int | None, ...]] = Counter()
-    for group, counts in gathered.groups.items():
-        where = [group.index(name) if name in group else None for name in everyone]
-        for column, count in counts.items():
-            columns[tuple(None if i is None else column[i] for i in where)] += count
-    return agreement.krippendorff_alpha_from_counts(columns, level="nominal"), units
-
-
-def _confuse(
-    matrix: list[list[int]], names: list[str], spans: dict[str, list[tuple[str, int, int]]]
-) -> None:
-    """Add one document's counts of (label of a, label of b) over overlapping spans.
-
-    Each span of every annotator is paired with each other annotator's most-overlapping span
-    (any label; the same label wins a tie); a span with no overlapping partner counts against
-    the empty column. Both directions of every pair are counted, so the matrix is symmetric.
-    """
-    index = {label: i for i, label in enumerate(names)}
-    none = index[NONE_LABEL]
-    # Per annotator, sorted by start, with the start offsets and the longest span: only spans
-    # starting within `longest` before a span can reach into it.
-    ordered = {}
-    for name, found in spans.items():
-        by_start = sorted(found, key=lambda s: s[1])
-        ordered[name] = (
-            by_start,
-            [start for _, start, _ in by_start],
-            max((end - start for _, start, end in found), default=0),
-        )
-    for a, b in itertools.permutations(spans, 2):
-        others, starts, longest = ordered[b]
-        for label, start, end in spans[a]:
-            best, best_overlap = none, 0
-            for position in range(bisect_right(starts, start - longest), bisect_left(starts, end)):
-                other, o_start, o_end = others[position]
-                shared = (end if end < o_end else o_end) - (start if start > o_start else o_start)
-                if shared > best_overlap or (shared == best_overlap > 0 and other == label):
-                    best, best_overlap = index[other], shared
-            row = index[label]
-            matrix[row][best] += 1
-            if best == none:
-                matrix[none][row] += 1

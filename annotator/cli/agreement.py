@@ -11,9 +11,12 @@ import typer
 from annotator.cli.common import DEFAULT_DB, DbOption, info, open_store, out_json, reports_errors
 
 if TYPE_CHECKING:
+    from rich.table import Table
     from rich.text import Text
 
     from annotator.agreement_report import AgreementReport
+    from annotator.agreement_table import Cell
+    from annotator.agreement_table import Table as AgreementTable
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +77,8 @@ def report_dict(report: AgreementReport) -> dict[str, Any]:
     """The report as JSON-ready data: NaN (undefined) becomes null."""
     from dataclasses import asdict
 
-    return _nan_to_none(asdict(report))
+    data: dict[str, Any] = _nan_to_none(asdict(report))
+    return data
 
 
 def _nan_to_none(value: Any) -> Any:
@@ -87,124 +91,54 @@ def _nan_to_none(value: Any) -> Any:
     return value
 
 
-def figure(value: float) -> Text:
+def cell_text(cell: Cell) -> Text:
+    """One table cell as Rich text: shown literally, coloured on the report's scale."""
     from rich.text import Text
 
-    from annotator.agreement_report import scale_colour
+    from annotator.agreement_table import scale_colour
+    from annotator.printable import printable
 
-    if math.isnan(value):
-        return Text("n/a", style="dim")
-    return Text(f"{value:.3f}", style=f"bold {scale_colour(value)}")
+    if cell.dim:
+        style = "dim"
+    elif cell.heat is not None:
+        style = f"bold {scale_colour(cell.heat)}" if cell.bold else scale_colour(cell.heat)
+    else:
+        style = ""
+    shown = Text(printable(cell.text), style=style)
+    if cell.note:
+        shown.append(f" {cell.note}", style="dim")
+    return shown
 
 
-def print_report(report: AgreementReport, worst: int) -> None:
-    from rich.console import Console
+def rich_table(table: AgreementTable) -> Table:
+    """A table of the report as Rich draws it; the model decides headers and cells."""
     from rich.table import Table
     from rich.text import Text
 
-    from annotator.agreement_report import scale_colour
-    from annotator.printable import printable
+    drawn = Table(title=table.title, title_justify="left")
+    for column in table.columns:
+        drawn.add_column(Text(column.name), justify="right" if column.numeric else "left")
+    for row in table.rows:
+        drawn.add_row(*(cell_text(cell) for cell in row))
+    return drawn
+
+
+def print_report(report: AgreementReport, worst: int) -> None:
+    """The report's tables on stdout (the pair matrix is the HTML page's and the TUI's)."""
+    from dataclasses import replace
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from annotator import agreement_table as tables
+    from annotator.agreement_table import Cell
 
     console = Console()
-    console.print(
-        Text(
-            f"{report.documents} documents finished by 2+ annotators, "
-            f"{report.characters} characters; annotators: {', '.join(report.annotators)}"
-        )
-    )
-    summary = Table(title="Overall", title_justify="left")
-    summary.add_column("measure")
-    summary.add_column("value", justify="right")
-    summary.add_column("rests on", justify="right")
-    summary.add_row(
-        "span F1 exact (mean over pairs)", figure(report.f1_exact), f"{len(report.pairs)} pairs"
-    )
-    summary.add_row(
-        "span F1 overlap (mean over pairs)", figure(report.f1_overlap), f"{len(report.pairs)} pairs"
-    )
-    summary.add_row(
-        "alpha_u, all annotators (characters)",
-        figure(report.alpha_u),
-        f"{report.alpha_u_documents} documents",
-    )
-    summary.add_row(
-        f"Fleiss' kappa ({report.level}s)",
-        figure(report.fleiss_kappa),
-        f"{report.fleiss_units} units x {report.fleiss_raters} raters",
-    )
-    summary.add_row(
-        f"Krippendorff's alpha ({report.level}s)",
-        figure(report.krippendorff_alpha),
-        f"{report.krippendorff_units} units",
-    )
-    console.print(summary)
-
-    pairs = Table(title="Annotator pairs", title_justify="left")
-    for column in (
-        "pair",
-        "docs",
-        "F1 exact",
-        "F1 overlap",
-        "P",
-        "R",
-        "alpha_u",
-        f"kappa ({report.level}s)",
-    ):
-        pairs.add_column(column, justify="left" if column == "pair" else "right")
-    for pair in report.pairs:
-        pairs.add_row(
-            Text(f"{pair.a} / {pair.b}"),
-            str(pair.documents),
-            figure(pair.f1_exact),
-            figure(pair.f1_overlap),
-            figure(pair.precision_overlap),
-            figure(pair.recall_overlap),
-            figure(pair.alpha_u),
-            Text.assemble(figure(pair.kappa), Text(f" ({pair.kappa_units})", style="dim")),
-        )
-    console.print(pairs)
-
-    per_label = Table(title="Per label", title_justify="left")
-    for column in ("label", "F1 exact", "F1 overlap", "alpha_u (all)"):
-        per_label.add_column(column, justify="left" if column == "label" else "right")
-    for label in report.labels:
-        per_label.add_row(
-            Text(label),
-            figure(report.per_label_f1_exact[label]),
-            figure(report.per_label_f1_overlap[label]),
-            figure(report.per_label_alpha_u[label]),
-        )
-    console.print(per_label)
-
-    confusion = Table(
-        title="Label confusion (overlapping spans, rows: one annotator)", title_justify="left"
-    )
-    confusion.add_column("")
-    for label in report.confusion_labels:
-        confusion.add_column(Text(label), justify="right")
-    for label, row in zip(report.confusion_labels, report.confusion, strict=True):
-        total = sum(row) or 1
-        cells = []
-        for other, count in zip(report.confusion_labels, row, strict=True):
-            share = count / total
-            good = (label == other) == (label != "∅")
-            style = scale_colour(share if good else 1 - share) if count else "dim"
-            cells.append(Text(str(count), style=style))
-        confusion.add_row(Text(label), *cells)
-    console.print(confusion)
-
-    documents = Table(title=f"Documents, worst first (top {worst})", title_justify="left")
-    for column in ("document", "title", "annotators", "spans", "F1 overlap", "F1 exact"):
-        documents.add_column(
-            column, justify="right" if column.startswith(("F1", "spans")) else "left"
-        )
-    for doc in report.per_document[:worst]:
-        documents.add_row(
-            Text(printable(doc.id)),
-            Text(printable(doc.title)[:50]),
-            Text(", ".join(doc.annotators)),
-            str(doc.spans),
-            figure(doc.f1_overlap),
-            figure(doc.f1_exact),
-        )
-    console.print(documents)
+    console.print(Text(tables.summary(report)))
+    for table in (tables.overall(report), tables.pairs(report), tables.per_label(report)):
+        console.print(rich_table(table))
+    console.print(rich_table(tables.confusion(report)))
+    documents = tables.documents(report, worst)
+    # A terminal row has room for the start of a title only.
+    short = [[*row[:1], Cell(row[1].text[:50]), *row[2:]] for row in documents.rows]
+    console.print(rich_table(replace(documents, rows=short)))

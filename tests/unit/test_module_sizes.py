@@ -18,7 +18,6 @@ LIMIT = 400
 # Being split right now; remove an entry when its split lands (an xpass is a reminder).
 BEING_SPLIT = {
     "store.py": "into the store/ package of DESIGN.md",
-    "agreement_report.py": "report building apart from the per-document passes",
     "tui/screens/review.py": "annotate and review share one EditingScreen base",
     "merge.py": "planning rules per part (documents, events, spans); no Size: reason yet",
     # Pure statistics in five independent sections (Cohen, Fleiss, Krippendorff, unitizing

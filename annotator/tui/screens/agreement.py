@@ -1,10 +1,11 @@
 """The agreement screen: the numbers of `annotator agreement`, inside the TUI.
 
 The report reads every finished document, so a thread worker builds it on its own
-connection (`build_report`, the function the CLI uses: the same numbers by construction)
-while a loading indicator covers the screen. Figures are coloured on the report's own
-red-to-green scale (`scale_colour`, as in the CLI and the HTML report): the colour is data,
-like a label's. Titles and ids are shown literally: cells are `Text`, never markup.
+connection (`build_report`, the function the CLI uses) while a loading indicator covers
+the screen. The tables are `annotator.agreement_table`'s, the ones the CLI and the HTML
+report draw: the same headers and formatted numbers by construction. Figures are coloured
+on the report's red-to-green scale (`scale_colour`): the colour is data, like a label's.
+Titles and ids are shown literally: cells are `Text`, never markup.
 
 In the review, choosing one of the worst documents dismisses the screen with its id, and
 the review opens it.
@@ -12,7 +13,6 @@ the review opens it.
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from pathlib import Path
 from typing import ClassVar
@@ -27,21 +27,29 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
-from annotator.agreement_report import AgreementReport, build_report, scale_colour
+from annotator import agreement_table as tables
+from annotator.agreement_report import AgreementReport, build_report
+from annotator.agreement_table import Cell, scale_colour
 from annotator.errors import StoreError
 from annotator.store import Store
 from annotator.tui.text_layout import display_text
 
 WORST = 50
 TITLE_CELLS = 40
-PAIR_COLUMNS = ["pair", "docs", "F1 exact", "F1 overlap", "P", "R", "alpha_u"]
 
 
-def figure(value: float) -> Text:
-    """A figure as the CLI prints it: three decimals, or `n/a` when undefined."""
-    if math.isnan(value):
-        return Text("n/a", style="dim", justify="right")
-    return Text(f"{value:.3f}", style=f"bold {scale_colour(value)}", justify="right")
+def cell_text(cell: Cell, numeric: bool) -> Text:
+    """A cell of the report's tables as `Text`, coloured on the report's scale."""
+    if cell.dim:
+        style = "dim"
+    elif cell.heat is not None:
+        style = f"bold {scale_colour(cell.heat)}" if cell.bold else scale_colour(cell.heat)
+    else:
+        style = ""
+    shown = Text(cell.text, style=style, justify="right" if numeric else "left")
+    if cell.note:
+        shown.append(f" {cell.note}", style="dim")
+    return shown
 
 
 class AgreementScreen(Screen[str | None]):
@@ -130,140 +138,46 @@ class AgreementScreen(Screen[str | None]):
             return
         self.query("DataTable").set(display=True)
         self.query(".panel-title").set(display=True)
-        summary.update(
-            Text(
-                f"{report.documents} documents finished by 2+ annotators, "
-                f"{report.characters} characters; annotators: {', '.join(report.annotators)}"
-            )
-        )
-        self._overall(report)
-        self._per_label(report)
-        self._pairs(report)
-        self._matrix(report)
-        self._confusion(report)
+        summary.update(Text(tables.summary(report)))
+        for table in (
+            tables.overall(report),
+            tables.per_label(report),
+            tables.pairs(report),
+            tables.pair_matrix(report),
+            tables.confusion(report),
+        ):
+            self._show(table)
         self._documents(report)
 
-    def _fill(self, id: str, columns: list[str], rows: list[list[Text]]) -> DataTable[Text]:
-        table: DataTable[Text] = self.query_one(f"#{id}", DataTable)
-        table.clear(columns=True)
-        for column in columns:
-            table.add_column(Text(column), key=column)
-        for row in rows:
-            table.add_row(*row)
-        return table
-
-    def _overall(self, report: AgreementReport) -> None:
-        pairs = f"{len(report.pairs)} pairs"
-        self._fill(
-            "agreement-overall",
-            ["measure", "value", "rests on"],
-            [
-                [Text("span F1 exact (mean over pairs)"), figure(report.f1_exact), Text(pairs)],
-                [Text("span F1 overlap (mean over pairs)"), figure(report.f1_overlap), Text(pairs)],
-                [
-                    Text("alpha_u, all annotators (chars)"),
-                    figure(report.alpha_u),
-                    Text(f"{report.alpha_u_documents} documents"),
-                ],
-                [
-                    Text(f"Fleiss' kappa ({report.level}s)"),
-                    figure(report.fleiss_kappa),
-                    Text(f"{report.fleiss_units} units x {report.fleiss_raters} raters"),
-                ],
-                [
-                    Text(f"Krippendorff's alpha ({report.level}s)"),
-                    figure(report.krippendorff_alpha),
-                    Text(f"{report.krippendorff_units} units"),
-                ],
-            ],
-        )
-
-    def _per_label(self, report: AgreementReport) -> None:
-        self._fill(
-            "agreement-labels",
-            ["label", "F1 exact", "F1 overlap", "alpha_u (all)"],
-            [
-                [
-                    Text(label),
-                    figure(report.per_label_f1_exact[label]),
-                    figure(report.per_label_f1_overlap[label]),
-                    figure(report.per_label_alpha_u[label]),
-                ]
-                for label in report.labels
-            ],
-        )
-
-    def _pairs(self, report: AgreementReport) -> None:
-        self._fill(
-            "agreement-pairs",
-            [*PAIR_COLUMNS, f"kappa ({report.level}s)"],
-            [
-                [
-                    Text(f"{pair.a} / {pair.b}"),
-                    Text(str(pair.documents), justify="right"),
-                    figure(pair.f1_exact),
-                    figure(pair.f1_overlap),
-                    figure(pair.precision_overlap),
-                    figure(pair.recall_overlap),
-                    figure(pair.alpha_u),
-                    Text.assemble(
-                        figure(pair.kappa), (f" ({pair.kappa_units})", "dim"), justify="right"
-                    ),
-                ]
-                for pair in report.pairs
-            ],
-        )
-
-    def _matrix(self, report: AgreementReport) -> None:
-        scores = {(p.a, p.b): p.f1_overlap for p in report.pairs}
-        scores |= {(b, a): value for (a, b), value in scores.items()}
-        rows = []
-        for a in report.annotators:
-            cells = [Text(a)]
-            for b in report.annotators:
-                found = scores.get((a, b))
-                cells.append(
-                    Text("—", style="dim", justify="right") if found is None else figure(found)
-                )
-            rows.append(cells)
-        self._fill("agreement-matrix", ["", *report.annotators], rows)
-
-    def _confusion(self, report: AgreementReport) -> None:
-        rows = []
-        for label, counts in zip(report.confusion_labels, report.confusion, strict=True):
-            total = sum(counts) or 1
-            cells = [Text(label)]
-            for other, count in zip(report.confusion_labels, counts, strict=True):
-                share = count / total
-                good = (label == other) == (label != "∅")
-                style = scale_colour(share if good else 1 - share) if count else "dim"
-                cells.append(Text(str(count), style=style, justify="right"))
-            rows.append(cells)
-        self._fill("agreement-confusion", ["", *report.confusion_labels], rows)
+    def _show(self, table: tables.Table) -> DataTable[Text]:
+        """Fill the DataTable `agreement-KEY` with one table of the report."""
+        shown: DataTable[Text] = self.query_one(f"#agreement-{table.key}", DataTable)
+        shown.clear(columns=True)
+        for column in table.columns:
+            shown.add_column(Text(column.name), key=column.name)
+        for row in table.rows:
+            cells = zip(row, table.columns, strict=True)
+            shown.add_row(*(cell_text(cell, column.numeric) for cell, column in cells))
+        return shown
 
     def _documents(self, report: AgreementReport) -> None:
-        shown = report.per_document[:WORST]
+        model = tables.documents(report, WORST)
         hint = "Enter opens it" if self.pick else "open them in `annotator review`"
         self.query_one("#agreement-worst-title", Static).update(
-            f"Documents, worst first ({len(shown)} of {len(report.per_document)}; {hint})"
+            f"Documents, worst first ({len(model.rows)} of {len(report.per_document)}; {hint})"
         )
-        table = self._fill(
-            "agreement-documents",
-            ["document", "title", "annotators", "spans", "F1 overlap", "F1 exact"],
-            [],
-        )
-        for doc in shown:
-            title = display_text(doc.title)
+        table = self._show(tables.documents(report, 0))  # the columns only
+        for key, (doc_id, title_cell, *rest) in zip(model.row_keys, model.rows, strict=True):
+            # Ids and titles are cut to the screen: literal, and on a cell budget.
+            title = display_text(title_cell.text)
             if cell_len(title) > TITLE_CELLS:
                 title = set_cell_size(title, TITLE_CELLS - 1) + "…"
+            numeric = [column.numeric for column in model.columns[2:]]
             table.add_row(
-                Text(display_text(doc.id)[:16]),
+                Text(display_text(doc_id.text)[:16]),
                 Text(title),
-                Text(", ".join(doc.annotators)),
-                Text(str(doc.spans), justify="right"),
-                figure(doc.f1_overlap),
-                figure(doc.f1_exact),
-                key=doc.id,
+                *(cell_text(cell, flag) for cell, flag in zip(rest, numeric, strict=True)),
+                key=key,
             )
         self.set_focus(table)
 
