@@ -70,16 +70,39 @@ class TokenIndex:
         index = bisect.bisect_left(self.ends, offset) - 1
         return self.ends[index] if index >= 0 else None
 
+    def covering(self, start: int, end: int, *, inside: bool = False) -> tuple[int, int]:
+        """Index range `[first, last)` of the tokens that overlap `[start, end)`.
+
+        This is the snapping rule everything shares (the workbench's selections, BIO
+        exports, the store's write path). With `inside`, only the tokens wholly within
+        `[start, end)`: the "contract" policy of the exporters.
+        """
+        if inside:
+            first = bisect.bisect_left(self.starts, start)
+            last = bisect.bisect_right(self.ends, end)
+        else:
+            first = bisect.bisect_right(self.ends, start)
+            last = bisect.bisect_left(self.starts, end)
+        return first, max(first, last)
+
     def snap(self, start: int, end: int) -> tuple[int, int]:
         """Widen `[start, end)` to whole tokens; a range touching no token is kept as is."""
-        first = bisect.bisect_right(self.ends, start)
-        last = bisect.bisect_left(self.starts, end) - 1
-        if first > last:
+        first, last = self.covering(start, end)
+        if first >= last:
             return start, end
-        return min(start, self.starts[first]), max(end, self.ends[last])
+        return min(start, self.starts[first]), max(end, self.ends[last - 1])
 
-    def covering(self, start: int, end: int) -> tuple[int, int]:
-        """Index range `[first, last)` of the tokens that overlap `[start, end)`."""
-        first = bisect.bisect_right(self.ends, start)
-        last = bisect.bisect_left(self.starts, end)
-        return first, max(first, last)
+    def snap_edge(self, offset: int, right: bool) -> int:
+        """The token boundary an edge at `offset` belongs to (whitespace is left out).
+
+        A left edge inside a token moves to its start, a right edge to its end; an edge in
+        the whitespace between tokens moves onto the nearer side of the text it bounds.
+        """
+        index = self.token_at(offset if not right else max(offset - 1, 0))
+        if index is not None:
+            return self.ends[index] if right else self.starts[index]
+        if right:
+            found = self.previous_end(offset + 1)
+        else:
+            found = self.next_start(offset - 1) if offset > 0 else self.next_start(-1)
+        return offset if found is None else found

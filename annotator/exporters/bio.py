@@ -14,7 +14,6 @@ levels as the most spans of the label covering one token.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,15 +38,10 @@ class Aligned:
 
 def align(index: TokenIndex, span: SpanRow, policy: str) -> Aligned | None:
     """The span on tokens under `policy`, or None when no token is left for it."""
-    starts, ends = index.starts, index.ends
-    if policy == "contract":
-        first = bisect.bisect_left(starts, span.start)
-        last = bisect.bisect_right(ends, span.end)
-    else:
-        first, last = index.covering(span.start, span.end)
+    first, last = index.covering(span.start, span.end, inside=policy == "contract")
     if first >= last:
         return None
-    exact = starts[first] == span.start and ends[last - 1] == span.end
+    exact = index.starts[first] == span.start and index.ends[last - 1] == span.end
     if policy == "strict" and not exact:
         return None
     return Aligned(first, last, span, exact)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.models import Extent
 from annotator.tokenize import TokenIndex
 
 
@@ -109,13 +110,18 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def snap_edge(tokens: TokenIndex, offset: int, right: bool) -> int:
-    """The token boundary an edge at `offset` belongs to (whitespace is left out)."""
-    index = tokens.token_at(offset if not right else max(offset - 1, 0))
-    if index is not None:
-        return tokens.ends[index] if right else tokens.starts[index]
-    if right:
-        found = tokens.previous_end(offset + 1)
-    else:
-        found = tokens.next_start(offset - 1) if offset > 0 else tokens.next_start(-1)
-    return offset if found is None else found
+def step_edge(tokens: TokenIndex, span: Extent, edge: str, step: int) -> tuple[int, int] | None:
+    """`span`'s extent with one edge moved a token left (`step` -1) or right (1).
+
+    `edge` is "start" or "end". None when the edge cannot move: at either end of the text,
+    or when it would reach the other edge (a span keeps at least one token).
+    """
+    if edge == "start":
+        found = tokens.previous_start(span.start) if step < 0 else tokens.next_start(span.start)
+        if found is None or found >= span.end:
+            return None
+        return found, span.end
+    found = tokens.previous_end(span.end) if step < 0 else tokens.next_end(span.end)
+    if found is None or found <= span.start:
+        return None
+    return span.start, found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.models import Span
 from annotator.tokenize import TokenIndex
-from annotator.tui.cursor import Selection, extend, nudge, snap_edge, trim
+from annotator.tui.cursor import Selection, extend, nudge, trim
 from annotator.tui.span_index import SpanIndex
 
 TEXT = "Kyiv must abandon its ambitions."
@@ -51,9 +51,9 @@ def test_nudge_moves_the_head_by_one_character() -> None:
 
 
 def test_edges_snap_to_tokens_and_trim_whitespace() -> None:
-    assert snap_edge(TOKENS, TEXT.index("ust"), right=False) == TEXT.index("must")
-    assert snap_edge(TOKENS, TEXT.index("ust"), right=True) == TEXT.index(" abandon")
-    assert snap_edge(TOKENS, TEXT.index(" abandon") + 1, right=True) == TEXT.index(" abandon")
+    assert TOKENS.snap_edge(TEXT.index("ust"), right=False) == TEXT.index("must")
+    assert TOKENS.snap_edge(TEXT.index("ust"), right=True) == TEXT.index(" abandon")
+    assert TOKENS.snap_edge(TEXT.index(" abandon") + 1, right=True) == TEXT.index(" abandon")
     assert trim("  two words  ", 0, 13) == (2, 11)
 
 

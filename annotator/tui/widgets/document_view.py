@@ -140,7 +140,7 @@ class DocumentView(DocumentCanvas):
         if where in ("left", "right") and selection is not None:
             # Like an editor: the cursor lands just before or just after the selection.
             if where == "left":
-                target = moves.snap_edge(tokens, selection.start, right=False)
+                target = tokens.snap_edge(selection.start, right=False)
             else:
                 found = tokens.next_start(selection.end - 1)
                 target = found if found is not None else selection.start
@@ -199,7 +199,7 @@ class DocumentView(DocumentCanvas):
         if target is None:
             return
         right = target >= selection.anchor_end
-        head = moves.snap_edge(tokens, target, right=right)
+        head = tokens.snap_edge(target, right=right)
         selection = Selection(selection.anchor_start, selection.anchor_end, head)
         self._update(head, selection, keep_goal=keep_goal)
 
