@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli.common import DEFAULT_DB, DbOption, error, info, out, reports_errors
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 PROGRESS_BYTES = 4 * 1024 * 1024
 """Show a progress bar when the files to import add up to more than this."""
@@ -132,9 +136,10 @@ class _progress:
     def __init__(self, total: int) -> None:
         self.total = total
         self.done_files = 0
-        self.bar = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[int | None], None]:
         if self.total > PROGRESS_BYTES and sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import Progress
@@ -145,7 +150,7 @@ class _progress:
         return self.advance
 
     def advance(self, done_in_file: int | None) -> None:
-        if self.bar is None:
+        if self.bar is None or self.task is None:
             return
         if done_in_file is None:
             self.done_files = int(self.bar.tasks[0].completed)
@@ -220,7 +225,7 @@ def export(
     --allow-lossy is given.
     """
     from annotator.cli.common import open_store
-    from annotator.exporters import ExportOptions, get_exporter
+    from annotator.exporters import ExportOptions, get_exporter, run_export
     from annotator.offsets import OFFSET_UNITS
     from annotator.split import parse_ratios
 
@@ -243,15 +248,15 @@ def export(
         shard_docs=shard_docs,
         hf_formats=hf_formats,
     )
-    as_folder = getattr(exporter, "folder", False) or options.split is not None
+    as_folder = exporter.folder or options.split is not None
     default = f"{db.stem}-{exporter.name}" if as_folder else f"{db.stem}{exporter.suffix}"
     target = output or Path("exports") / default
     with open_store(db) as store:
-        report = _run_export(exporter, store, target, layer, options)
+        report = run_export(exporter, store, target, layer, options)
     info(f"wrote {report.documents} documents, {report.spans} spans to {report.path}")
-    for note in getattr(report, "notes", []):
+    for note in report.notes:
         info(f"note: {note}")
-    changed = getattr(report, "changed", [])
+    changed = report.changed
     if changed:
         error(f"{len(changed)} spans were written with other offsets in {format}:")
         for line in changed:
@@ -263,14 +268,3 @@ def export(
     if (report.dropped or changed) and not allow_lossy:
         info("the export is lossy: pass --allow-lossy to accept it (exit 0)")
         raise typer.Exit(1)
-
-
-def _run_export(
-    exporter: Any, store: Any, target: Path, layers: list[str] | None, options: Any
-) -> Any:
-    """Call the exporter; third-party exporters may not take options."""
-    import inspect
-
-    if "options" in inspect.signature(exporter.export).parameters:
-        return exporter.export(store, target, layers, options)
-    return exporter.export(store, target, layers)

@@ -2,8 +2,9 @@
 
 Built-in formats are listed here as `module:attribute` strings so that listing them costs
 no imports; third-party packages add formats through the `annotator.exporters` entry-point
-group. Each exporter declares what it can represent (overlap, nesting) and reports what it
-had to drop.
+group. Each exporter declares (`Exporter`) whether it writes a folder, which options it
+takes and what it can represent (overlap, nesting); the export command reads those
+declarations, and what a format cannot hold is dropped and reported, never lost silently.
 """
 
 from __future__ import annotations
@@ -70,10 +71,19 @@ class ExportOptions:
 
 
 class Exporter(Protocol):
+    """What the export command needs to know of a format, declared rather than probed."""
+
     name: str
     suffix: str
+    """The file suffix of a one-file export (and of each split's file in a folder)."""
+    folder: bool
+    """True when the output is a folder even without a split (brat, hf, label-studio)."""
+    options_model: type[ExportOptions] | None
+    """The options `export` takes as its fourth argument; None: it is called without."""
     represents_overlap: bool
+    """False: spans that cross another span are dropped, each listed in the report."""
     represents_nesting: bool
+    """False: spans inside another span are dropped, each listed in the report."""
 
     def export(
         self,
@@ -86,6 +96,25 @@ class Exporter(Protocol):
         ...
 
 
+DECLARED = ("name", "suffix", "folder", "options_model", "represents_overlap", "represents_nesting")
+"""The attributes every exporter declares (checked when a format is loaded)."""
+
+
+def run_export(
+    exporter: Exporter,
+    store: Store,
+    target: Path,
+    layers: Iterable[str] | None,
+    options: ExportOptions,
+) -> ExportReport:
+    """Export with the options the exporter declares it takes (none, or its model)."""
+    if exporter.options_model is None:
+        return exporter.export(store, target, layers)
+    if not isinstance(options, exporter.options_model):
+        options = exporter.options_model(**vars(options))
+    return exporter.export(store, target, layers, options)
+
+
 def available() -> list[str]:
     """Format names: the native `jsonl` first, then the others alphabetically."""
     names = set(BUILTIN)
@@ -95,13 +124,24 @@ def available() -> list[str]:
 
 
 def get_exporter(name: str) -> Exporter:
+    """The exporter registered as `name`; AnnotatorError when none is, or it declares too little."""
     spec = BUILTIN.get(name)
     if spec is None:
         for entry in entry_points(group="annotator.exporters"):
             if entry.name == name:
-                return entry.load()()
+                return _checked(name, entry.load()())
         raise AnnotatorError(
             f"unknown export format {name!r} (available: {', '.join(available())})"
         )
     module_name, attribute = spec.split(":")
-    return getattr(importlib.import_module(module_name), attribute)()
+    return _checked(name, getattr(importlib.import_module(module_name), attribute)())
+
+
+def _checked(name: str, exporter: Exporter) -> Exporter:
+    missing = [attribute for attribute in DECLARED if not hasattr(exporter, attribute)]
+    if missing:
+        raise AnnotatorError(
+            f"the {name} exporter does not declare {', '.join(missing)} "
+            "(see annotator.exporters.Exporter)"
+        )
+    return exporter

@@ -61,12 +61,15 @@ class StreamingExporter:
 
     name = ""
     suffix = ""
-    represents_overlap = True
-    represents_nesting = True
-    single_layer = False
-    """True when the format holds one layer: the default is then `gold`, never `all`."""
     folder = False
     """True when the output is a folder even without a split."""
+    options_model: type[ExportOptions] | None = ExportOptions
+    represents_overlap = True
+    """False: the driver drops spans that cross a kept one, and reports each."""
+    represents_nesting = True
+    """False: the driver drops spans inside a kept one, and reports each."""
+    single_layer = False
+    """True when the format holds one layer: the default is then `gold`, never `all`."""
     default_align = "expand"
     align_policies: tuple[str, ...] = ()
 
@@ -123,6 +126,8 @@ class StreamingExporter:
                 for name in names
             }
             for document, spans in store.iter_documents_with_spans(chosen):
+                if not (self.represents_overlap and self.represents_nesting):
+                    spans = self.representable(document, spans, report)
                 name = splits[document.id] if splits is not None else None
                 report.spans += parts[name].add(document, spans)
                 report.documents += 1
@@ -137,6 +142,45 @@ class StreamingExporter:
                 "split: " + ", ".join(f"{name} {count}" for name, count in sizes.items())
             )
         return report
+
+    def representable(
+        self, document: Document, spans: list[SpanRow], report: ExportReport
+    ) -> list[SpanRow]:
+        """The spans the format can hold, per layer; the others are listed as dropped.
+
+        Longer spans are kept first (then earlier ones), so an outer span survives the
+        spans inside or across it.
+        """
+        order = sorted(
+            range(len(spans)),
+            key=lambda i: (spans[i].start - spans[i].end, spans[i].start, i),
+        )
+        kept: list[int] = []
+        for i in order:
+            span = spans[i]
+            clash = next((spans[k] for k in kept if self._clash(spans[k], span)), None)
+            if clash is None:
+                kept.append(i)
+                continue
+            what = "nested" if _inside(span, clash) else "overlapping"
+            report.dropped.append(
+                describe(
+                    document.id,
+                    span,
+                    document.text,
+                    f"{what} spans are not representable in {self.name} "
+                    f"(it meets {clash.start}-{clash.end} {clash.label})",
+                )
+            )
+        return [spans[i] for i in sorted(kept)]
+
+    def _clash(self, kept: SpanRow, span: SpanRow) -> bool:
+        """True when `span` cannot sit beside `kept` in this format (same layer only)."""
+        if kept.layer != span.layer or not (kept.start < span.end and span.start < kept.end):
+            return False
+        if _inside(span, kept) or _inside(kept, span):
+            return not self.represents_nesting
+        return not self.represents_overlap
 
     def resolve_layers(
         self, store: Store, layers: Iterable[str] | None, report: ExportReport
@@ -170,6 +214,15 @@ class StreamingExporter:
                 "choose another with --layer"
             )
         return wanted
+
+
+def _inside(inner: SpanRow, outer: SpanRow) -> bool:
+    """Strictly inside: two spans on the same characters overlap, neither nests."""
+    return (
+        outer.start <= inner.start
+        and inner.end <= outer.end
+        and (inner.start, inner.end) != (outer.start, outer.end)
+    )
 
 
 def _layer_list(counts: dict[str, int]) -> str:

@@ -88,7 +88,9 @@ class SpacyPart:
             self.flush()
         return len(made)
 
-    def make_spans(self, document: Document, doc: Any, spans: list[SpanRow]) -> tuple[list, Any]:
+    def make_spans(
+        self, document: Document, doc: Any, spans: list[SpanRow]
+    ) -> tuple[list[Any], Any]:
         policy = self.state.policy
         text = document.text
         made = []
@@ -131,7 +133,7 @@ class SpacyPart:
         made.sort(key=lambda pair: (pair[1].layer, pair[1].start, pair[1].end, pair[1].label))
         return made, doc
 
-    def make_spans_exact(self, document: Document, doc: Any, spans: list[SpanRow]) -> list:
+    def make_spans_exact(self, document: Document, doc: Any, spans: list[SpanRow]) -> list[Any]:
         made = []
         for row in spans:
             span = doc.char_span(row.start, row.end, label=row.label, alignment_mode="strict")
@@ -172,7 +174,7 @@ class SpacyPart:
         assert rebuilt.text == doc.text
         return rebuilt
 
-    def set_ents(self, doc: Any, spans: list) -> None:
+    def set_ents(self, doc: Any, spans: list[Any]) -> None:
         ordered = sorted(spans, key=lambda span: (span.start, span.end))
         if all(a.end <= b.start for a, b in itertools.pairwise(ordered)):
             doc.ents = ordered

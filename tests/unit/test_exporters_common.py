@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.errors import AnnotatorError
-from annotator.exporters import ExportOptions, available, get_exporter
+from annotator.exporters import ExportOptions, ExportReport, available, get_exporter, run_export
+from annotator.exporters.jsonl import JsonlExporter
 from annotator.ingest import import_file
 from annotator.split import assign_splits, parse_ratios, split_sizes
 from annotator.store import NewDocument, Store
@@ -47,7 +49,84 @@ def test_every_issue_format_is_registered_native_first() -> None:
     for name in names:
         exporter = get_exporter(name)
         assert exporter.name == name
+        assert isinstance(exporter.suffix, str)
+        assert isinstance(exporter.folder, bool)
+        assert exporter.options_model is ExportOptions
         assert isinstance(exporter.represents_overlap, bool)
+        assert isinstance(exporter.represents_nesting, bool)
+    assert {name for name in names if get_exporter(name).folder} == {"brat", "hf", "label-studio"}
+
+
+class _FlatJsonl(JsonlExporter):
+    """A format that holds neither overlapping nor nested spans (as some tools' are)."""
+
+    represents_overlap = False
+    represents_nesting = False
+
+
+class _NestingJsonl(JsonlExporter):
+    represents_overlap = False
+
+
+def _spans_of(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        record = json.loads(line)
+        for span in record["spans"]:
+            found.setdefault(span["annotator"], []).append(
+                (span["start"], span["end"], span["label"])
+            )
+    return found
+
+
+def test_declared_capabilities_are_enforced_and_every_drop_reported(store: Store) -> None:
+    text = "Kyiv demands guarantees from Moscow."
+    spans = [
+        ("gold", 0, 22, "demand"),  # kept: the longest
+        ("gold", 13, 22, "quote"),  # nested inside it
+        ("gold", 18, 35, "opinion"),  # across its end
+        ("alice", 13, 22, "quote"),  # another layer: never in the way
+    ]
+    with store.transaction():
+        store.import_documents([NewDocument(text=text, id="d", spans=spans)])
+    flat = _FlatJsonl().export(store, Path("flat.jsonl"), None, ExportOptions())
+    assert _spans_of(Path("flat.jsonl")) == {
+        "alice": [(13, 22, "quote")],
+        "gold": [(0, 22, "demand")],
+    }
+    assert flat.spans == 2 and flat.lossy
+    assert sorted(flat.dropped) == [
+        "d gold 13-22 quote 'guarantee': nested spans are not representable in jsonl "
+        "(it meets 0-22 demand)",
+        "d gold 18-35 opinion 'ntees from Moscow': overlapping spans are not representable "
+        "in jsonl (it meets 0-22 demand)",
+    ]
+    nesting = _NestingJsonl().export(store, Path("nesting.jsonl"), None, ExportOptions())
+    assert _spans_of(Path("nesting.jsonl"))["gold"] == [(0, 22, "demand"), (13, 22, "quote")]
+    assert len(nesting.dropped) == 1 and "overlapping" in nesting.dropped[0]
+    full = JsonlExporter().export(store, Path("full.jsonl"), None, ExportOptions())
+    assert not full.dropped and full.spans == 4  # the built-in formats hold both
+
+
+class _NoOptions:
+    """A third-party exporter written without options, declaring so."""
+
+    name = "plain"
+    suffix = ".txt"
+    folder = False
+    options_model = None
+    represents_overlap = True
+    represents_nesting = True
+
+    def export(self, store: Store, target: Path, layers: object) -> ExportReport:
+        target.write_text("\n".join(store.document_ids()) + "\n", "utf-8")
+        return ExportReport(target, documents=len(store.document_ids()))
+
+
+def test_an_exporter_is_called_as_it_declares(corpus: Store) -> None:
+    report = run_export(_NoOptions(), corpus, Path("ids.txt"), None, ExportOptions())  # type: ignore[arg-type]
+    assert report.documents == 6
+    assert Path("ids.txt").read_text("utf-8").splitlines() == corpus.document_ids()
 
 
 def test_splits_are_exact_deterministic_and_disjoint() -> None:
@@ -124,6 +203,38 @@ def test_a_missing_optional_dependency_names_the_extra(
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(AnnotatorError, match=rf"pip install 'annotator\[{extra}\]'"):
         get_exporter(fmt).export(corpus, Path("x"), None, ExportOptions())
+
+
+EXPORT_WITHOUT = """
+import sys
+sys.modules[sys.argv[1]] = None  # as if the extra were not installed: import fails
+import annotator.exporters.{module}  # the format's own module imports without it
+from annotator.cli import app
+app(["export", "{fmt}", "--db", sys.argv[2], "-o", sys.argv[3]])
+"""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "module", "missing", "extra"),
+    [("spacy", "spacy", "spacy", "spacy"), ("hf", "hf", "pyarrow", "hf")],
+)
+def test_the_cli_names_the_extra_when_it_is_not_installed(
+    corpus: Store, tmp_path: Path, fmt: str, module: str, missing: str, extra: str
+) -> None:
+    target = tmp_path / "out"
+    script = EXPORT_WITHOUT.format(module=module, fmt=fmt)
+    done = subprocess.run(
+        [sys.executable, "-c", script, missing, str(corpus.path), str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"the {fmt} export needs the optional dependencies" in done.stderr
+    assert f"pip install 'annotator[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not target.exists()
 
 
 def test_cli_lists_lossy_spans_and_exits_1_unless_allowed(db_path: Path) -> None:
