@@ -51,7 +51,6 @@ from typing import Any
 from annotator.errors import SchemeConflictError, StoreError
 from annotator.merge_records import (
     ACTOR,
-    HISTORY_ACTIONS,
     LAYER_MARK,
     SUMMARY,
     AssignmentRow,
@@ -66,6 +65,7 @@ from annotator.merge_records import (
     State,
     effective_history,
 )
+from annotator.models import HISTORY_ACTIONS, EventAction
 from annotator.scheme import parse_scheme
 
 __all__ = ["HISTORY_ACTIONS", "check_schemes", "effective_history", "plan_merge"]
@@ -432,7 +432,9 @@ class _Planner:
                 self.event(LAYER_MARK, key[0], key[1], json.dumps(record, ensure_ascii=False))
             )
 
-    def event(self, action: str, doc: int | None, layer: str | None, after: str) -> EventRow:
+    def event(
+        self, action: EventAction, doc: int | None, layer: str | None, after: str
+    ) -> EventRow:
         event_id, self.next_event = self.next_event, self.next_event + 1
         return EventRow(
             event_id, action, None, after, None, None, self.new_uid(), self.stamp, ACTOR, doc, layer
@@ -484,7 +486,7 @@ def _latest_status(
     """(document, annotator) -> (time, uid) of the latest status change."""
     latest: dict[Key, tuple[str, str]] = {}
     for event in events:
-        if event.action == "status" and event.doc is not None and event.layer is not None:
+        if event.action == EventAction.STATUS and event.doc is not None and event.layer is not None:
             key = (doc_of(event.doc), event.layer)
             latest[key] = max(latest.get(key, ("", "")), (event.ts, event.uid))
     return latest

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
-HISTORY_ACTIONS = frozenset({"span.add", "span.delete", "span.update", "undo", "redo"})
-"""Events undo and redo replay: the store's span actions and undo/redo themselves."""
-LAYER_MARK = "merge.layer"
-SUMMARY = "merge"
+from annotator.models import EventAction
+
+LAYER_MARK = EventAction.MERGE_LAYER
+SUMMARY = EventAction.MERGE
 ACTOR = "merge"
 
 Key = tuple[int, str]
@@ -57,7 +57,7 @@ class AssignmentRow(NamedTuple):
 
 
 class EventRow(NamedTuple):
-    """One event. The first four fields line up with the rows `Store._history` replays."""
+    """One event. The first four fields line up with the rows the store's history replays."""
 
     id: int
     action: str

@@ -8,6 +8,7 @@ strictly (`extra="forbid"`) because they are the edge where files and users meet
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
@@ -211,6 +212,32 @@ class Assignment(Strict):
     seconds: float = 0.0
 
 
+class EventAction(StrEnum):
+    """Every action the event log records: one place, so writers and readers agree."""
+
+    PROJECT_CREATE = "project.create"
+    SCHEME_UPDATE = "scheme.update"
+    IMPORT = "import"
+    SPAN_ADD = "span.add"
+    SPAN_DELETE = "span.delete"
+    SPAN_UPDATE = "span.update"
+    UNDO = "undo"
+    REDO = "redo"
+    ASSIGN = "assign"
+    STATUS = "status"
+    ADJUDICATED = "adjudicated"
+    MERGE_LAYER = "merge.layer"
+    """After a merge: the history undo replays from then on (`annotator.merge`)."""
+    MERGE = "merge"
+    """One summary event per merge that changed anything."""
+
+
+SPAN_ACTIONS = frozenset({EventAction.SPAN_ADD, EventAction.SPAN_DELETE, EventAction.SPAN_UPDATE})
+"""The actions that change one span (and push onto the undo stack)."""
+HISTORY_ACTIONS = SPAN_ACTIONS | {EventAction.UNDO, EventAction.REDO}
+"""Events undo and redo replay: the span actions and undo/redo themselves."""
+
+
 class Event(Strict):
     """One row of the append-only log: enough to audit, undo and redo a change."""
 
@@ -235,3 +262,26 @@ class QueueItem(Strict):
     length: int
     status: Status
     spans: int
+
+
+@dataclass
+class NewDocument:
+    """A document on its way in, with the spans that came with it (from an importer)."""
+
+    text: str
+    id: str | None = None
+    source: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    spans: list[tuple[str, int, int, str]] = field(default_factory=list)
+    """`(layer, start, end, label)`; checked again by the store."""
+    line: int | None = None
+    """Where the reader found it, so that errors can point there."""
+
+
+@dataclass
+class ImportCounts:
+    """What one import stored: new documents, documents already there, new spans."""
+
+    documents: int = 0
+    skipped: int = 0
+    spans: int = 0

@@ -64,7 +64,7 @@ def store_rate(folder: Path, writers: int, seconds: float) -> float:
     for process in processes:
         process.join()
     with Store.open(db) as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert store.integrity_check() == "ok"
         assert store.stats()["spans"] == total
     return total / seconds
 

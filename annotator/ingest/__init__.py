@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError, RecordError
-from annotator.models import GOLD
+from annotator.models import GOLD, ImportCounts, NewDocument
 from annotator.offsets import OFFSET_UNITS
-from annotator.store import ImportCounts, NewDocument, Store
+from annotator.store import Store
 
 BATCH_SIZE = 1000
 READABLE_SUFFIXES = (".txt", ".jsonl")

@@ -21,7 +21,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import read_text_file
-from annotator.store import NewDocument
+from annotator.models import NewDocument
 
 OFFSETS = re.compile(r"^\d{1,18} \d{1,18}(?:;\d{1,18} \d{1,18})*$", re.ASCII)
 """At most 18 digits: longer numbers are no offsets (and `int()` refuses 4300+ digits)."""

@@ -25,7 +25,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import bad_utf8
-from annotator.store import NewDocument
+from annotator.models import NewDocument
 
 TAG = re.compile(r"^(?:O|([BIESLU])-(.+))$")
 DOCSTART = "-DOCSTART-"

@@ -16,8 +16,8 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import check_text, read_json_lines
+from annotator.models import NewDocument
 from annotator.offsets import to_codepoints
-from annotator.store import NewDocument
 
 KNOWN = frozenset({"text", "label", "entities", "relations", "id", "Comments"})
 

@@ -16,8 +16,7 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.ingest import Progress
 from annotator.ingest.common import read_json_lines
-from annotator.models import check_name
-from annotator.store import NewDocument
+from annotator.models import NewDocument, check_name
 
 DOCUMENT_FIELDS = frozenset({"id", "text", "source", "meta", "spans"})
 SPAN_FIELDS = frozenset({"start", "end", "label", "annotator", "text"})

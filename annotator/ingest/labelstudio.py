@@ -29,8 +29,8 @@ from annotator.ingest.common import (
     read_json_lines,
     read_text_file,
 )
+from annotator.models import NewDocument
 from annotator.offsets import to_codepoints
-from annotator.store import NewDocument
 
 
 def read_label_studio(

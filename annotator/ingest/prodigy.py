@@ -18,8 +18,8 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import check_text, mismatch, read_json_lines
+from annotator.models import NewDocument
 from annotator.offsets import to_codepoints
-from annotator.store import NewDocument
 
 
 def read_prodigy(

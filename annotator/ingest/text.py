@@ -12,7 +12,7 @@ from annotator.errors import InputError
 from annotator.ingest import Progress
 from annotator.ingest.common import bad_utf8
 from annotator.ingest.jsonl import check_text
-from annotator.store import NewDocument
+from annotator.models import NewDocument
 
 BOM = b"\xef\xbb\xbf"
 

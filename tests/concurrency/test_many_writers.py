@@ -8,6 +8,7 @@ writers; the store must wait its turn (retry with backoff) instead of surfacing
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -67,12 +68,14 @@ def test_eight_writers_lose_nothing(tmp_path: Path, scheme_text: str) -> None:
     assert [process.returncode for process in processes] == [0] * WRITERS, errors
     assert not any("locked" in error for error in errors)
 
-    with Store.open(db) as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        rows = store.conn.execute(
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
             "SELECT id, ts, action, layer, span_id FROM events WHERE action LIKE 'span.%' "
             "ORDER BY id"
         ).fetchall()
+    conn.close()
+    with Store.open(db) as store:
+        assert store.integrity_check() == "ok"
         stamps = [datetime.fromisoformat(ts) for _, ts, *_ in rows]
         assert stamps == sorted(stamps), "the log's order is not the commit order"
         for name in names:

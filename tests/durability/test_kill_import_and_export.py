@@ -25,7 +25,7 @@ def _write_jsonl(path: Path, first: int, count: int) -> None:
 
 def _counts(db: Path) -> tuple[int, int]:
     with Store.open(db) as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert store.integrity_check() == "ok"
         figures = store.stats()
         return figures["documents"], figures["spans"]
 

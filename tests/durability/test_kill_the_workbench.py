@@ -46,7 +46,7 @@ async def test_killed_session_keeps_every_span_shown(tmp_path: Path, scheme_text
     assert len(shown) >= 12
 
     with Store.open(db) as store:
-        assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert store.integrity_check() == "ok"
         stored = {(s.start, s.end, s.label) for s in store.spans(doc_id, "alice")}
         assert shown <= stored
         assignment = store.assignment(doc_id, "alice")

@@ -249,7 +249,8 @@ async def test_store_refusals_are_notifications(app: AnnotatorApp, project: Stor
     doc = project.queue("alice")[1].doc_id
     async with app.run_test(size=SIZE) as pilot:
         view = await open_doc(pilot, doc)
-        project._scheme = project.scheme.model_copy(update={"allow_overlap": False})
+        strict = project.scheme_text.replace("allow_overlap = true", "allow_overlap = false")
+        project.update_scheme(strict, "strict.toml")
         await pilot.press("shift+right", "shift+right", "d", "escape", "shift+right", "g")
         await pilot.pause()
         assert [n.severity for n in app._notifications] == ["error"]

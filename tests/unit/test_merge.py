@@ -18,16 +18,16 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from annotator import store as store_module
 from annotator.agreement_report import build_report
 from annotator.cli import app
 from annotator.cli.agreement import report_dict
 from annotator.errors import SchemeConflictError, StoreError
-from annotator.merge import HISTORY_ACTIONS
-from annotator.migrations import MIGRATIONS
-from annotator.models import Status
+from annotator.merge import plan_merge
+from annotator.merge_records import LAYER_MARK, SUMMARY
+from annotator.models import HISTORY_ACTIONS, SPAN_ACTIONS, EventAction, Status
 from annotator.scheme import extend_scheme
-from annotator.store import SPAN_ACTIONS, NewDocument, Store, _statements, text_hash
+from annotator.store import NewDocument, Store, merge_io, text_hash
+from annotator.store.migrations import MIGRATIONS, statements
 
 Dump = Callable[[Path], list[str]]
 
@@ -201,7 +201,10 @@ def assert_same_undo(merged: Path, lap: Path, doc_id: str, layer: str) -> int:
 
 
 def test_history_actions_match_the_store() -> None:
-    assert {*SPAN_ACTIONS, "undo", "redo"} == HISTORY_ACTIONS
+    """Undo replays and the merge compares the same actions: one enum names them all."""
+    assert {*SPAN_ACTIONS, EventAction.UNDO, EventAction.REDO} == HISTORY_ACTIONS
+    assert {LAYER_MARK, SUMMARY} <= set(EventAction)
+    assert all(isinstance(action, EventAction) for action in HISTORY_ACTIONS)
 
 
 def test_three_laptops_merge_back(base: Path, laptops: dict[str, Path], dump_db: Dump) -> None:
@@ -410,14 +413,14 @@ def test_failed_merge_and_dry_run_leave_the_project_unchanged(
 def test_a_write_failing_midway_rolls_the_whole_merge_back(
     base: Path, laptops: dict[str, Path], dump_db: Dump, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = store_module.plan_merge
+    real = plan_merge
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         plan = real(*args, **kwargs)
         plan.assignment_inserts.append(plan.assignment_inserts[0])  # written last: a clash
         return plan
 
-    monkeypatch.setattr(store_module, "plan_merge", broken)
+    monkeypatch.setattr(merge_io, "plan_merge", broken)
     before = dump_db(base)
     with Store.open(base) as store, pytest.raises(StoreError, match="nothing was merged"):
         store.merge(laptops["carol"])
@@ -431,7 +434,7 @@ def test_an_older_project_file_merges_without_being_migrated(
     old = tmp_path / "old.db"
     with sqlite3.connect(old) as conn:
         for _number, sql in MIGRATIONS[:2]:
-            for statement in _statements(sql):
+            for statement in statements(sql):
                 conn.execute(statement)
         conn.execute("INSERT INTO project VALUES ('scheme', ?)", (scheme_text,))
         conn.execute(

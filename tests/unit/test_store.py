@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from annotator.errors import SchemeConflictError, StoreError
-from annotator.migrations import LATEST
-from annotator.models import GOLD, Status
+from annotator.models import GOLD, EventAction, Status
 from annotator.store import NewDocument, Store, text_hash
+from annotator.store.migrations import LATEST
 
 
 def add_doc(store: Store, text: str, doc_id: str | None = None) -> str:
@@ -20,11 +20,16 @@ def add_doc(store: Store, text: str, doc_id: str | None = None) -> str:
 
 
 def test_project_file_settings(store: Store, db_path: Path) -> None:
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
-    assert set(store.db.table_names()) >= {
+    settings = store.settings()
+    assert settings["journal_mode"] == "wal"
+    assert settings["foreign_keys"] == 1
+    assert settings["busy_timeout"] >= 5000
+    assert settings["user_version"] == LATEST
+    with sqlite3.connect(db_path) as conn:  # the file itself says so too
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    conn.close()
+    assert set(settings["tables"]) >= {
         "project",
         "documents",
         "annotators",
@@ -81,16 +86,17 @@ def test_span_writes_are_checked(store: Store) -> None:
     nested = store.add_span(doc_id, "alice", 0, 7, "guarantor")
     overlapping = store.add_span(doc_id, "alice", 0, 18, "opinion")
     gold = store.add_span(doc_id, GOLD, 0, 18, "guarantor")
-    rows = store.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
-    assert rows == 4
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 4
     assert {s.id for s in store.spans(doc_id, "alice")} == {span.id, nested.id, overlapping.id}
     assert [s.id for s in store.spans(doc_id, GOLD)] == [gold.id]
     # Raw SQL cannot sneak in an empty or reversed span either.
-    with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute(
+    with sqlite3.connect(store.path) as conn, pytest.raises(sqlite3.IntegrityError):
+        conn.execute(
             'INSERT INTO spans (doc, layer, start, "end", label, created, updated) '
             "VALUES (1, 'x', 5, 5, 'demand', '', '')"
         )
+    conn.close()
 
 
 def test_overlap_forbidden_by_scheme(tmp_path: Path, scheme_text: str) -> None:
@@ -116,7 +122,13 @@ def test_update_and_delete_are_logged(store: Store) -> None:
         store.update_span(span.id, label="attribution")
     store.delete_span(other.id)
     actions = [event.action for event in store.events(doc_id, "alice")]
-    assert actions == ["span.add", "span.update", "span.update", "span.add", "span.delete"]
+    assert actions == [
+        EventAction.SPAN_ADD,
+        EventAction.SPAN_UPDATE,
+        EventAction.SPAN_UPDATE,
+        EventAction.SPAN_ADD,
+        EventAction.SPAN_DELETE,
+    ]
     first_update = store.events(doc_id, "alice")[1]
     assert first_update.before == {"id": span.id, "start": 0, "end": 7, "label": "attribution"}
     assert first_update.after == {"id": span.id, "start": 0, "end": 16, "label": "attribution"}
@@ -126,10 +138,12 @@ def test_update_and_delete_are_logged(store: Store) -> None:
 def test_event_log_is_append_only(store: Store) -> None:
     doc_id = add_doc(store, "text of a document")
     store.add_span(doc_id, "alice", 0, 4, "demand")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store.conn.execute("UPDATE events SET actor = 'mallory'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store.conn.execute("DELETE FROM events")
+    with sqlite3.connect(store.path) as conn:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("UPDATE events SET actor = 'mallory'")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute("DELETE FROM events")
+    conn.close()
 
 
 def test_undo_redo_many_levels(store: Store) -> None:

@@ -1,10 +1,18 @@
 """Append-only, numbered schema migrations, tracked in SQLite's `user_version`.
 
-Never edit a released migration: add the next number. Each runs in the transaction that
-`annotator.store` opens, so a project file is either at the old or at the new version.
+Never edit a released migration: add the next number. `migrate` runs them inside the
+transaction the store opens, so a project file is either at the old or at the new version.
 """
 
 from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from annotator.errors import StoreError
+
+if TYPE_CHECKING:
+    from annotator.store.connection import Connection
 
 LEGACY_EVENT_UID = "'legacy:' || id || ':' || ts || ':' || actor || ':' || action"
 """The uid of an event written before migration 3, from the row itself (SQL expression).
@@ -126,3 +134,40 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
 )
 
 LATEST = MIGRATIONS[-1][0]
+
+
+def statements(sql: str) -> list[str]:
+    """Split a migration on statement boundaries, keeping trigger bodies whole."""
+    found, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                found.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        found.append(buffer.strip())
+    return found
+
+
+def migrate(db: Connection) -> None:
+    """Apply every migration newer than the file's `user_version` (inside a transaction)."""
+    version = db.user_version
+    for number, sql in MIGRATIONS:
+        if number > version:
+            for statement in statements(sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def needs_migration(db: Connection) -> bool:
+    """Whether an older project needs `migrate`; StoreError if this is no project we read.
+
+    Only reads, so that opening an up-to-date project never waits for the write lock.
+    """
+    version = db.user_version
+    if version == 0 and "project" not in db.table_names():
+        raise StoreError(f"{db.path}: not an annotator project")
+    if version > LATEST:
+        raise StoreError(f"{db.path}: made by a newer annotator (schema {version} > {LATEST})")
+    return version < LATEST

@@ -1,0 +1,168 @@
+"""The event log: writing its rows, reading them back, and undo/redo derived from it.
+
+Undo and redo keep no state of their own: one replay of a layer's history (span
+actions push, `undo` pops onto the redo stack, `redo` pops back) answers what undo
+would revert, what redo would restore, and so whether either is possible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.merge_records import effective_history
+from annotator.models import SPAN_ACTIONS, Event, EventAction
+from annotator.store import rows
+from annotator.store.connection import Connection, now
+from annotator.store.rows import SpanState
+
+
+@dataclass(frozen=True)
+class HistoryState:
+    """Whether undo and redo would do anything for one layer of one document."""
+
+    can_undo: bool
+    can_redo: bool
+
+
+@dataclass
+class Stacks:
+    """One layer's history replayed: event ids undo would revert and redo would restore."""
+
+    done: list[int] = field(default_factory=list)
+    undone: list[int] = field(default_factory=list)
+    states: dict[int, tuple[SpanState | None, SpanState | None]] = field(default_factory=dict)
+    """event id -> (before, after) of the span actions on either stack"""
+
+
+def log(
+    db: Connection,
+    actor: str,
+    action: EventAction,
+    doc: int | None = None,
+    layer: str | None = None,
+    span_id: int | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    ref: int | None = None,
+) -> int:
+    """Append one event (inside the caller's write transaction); returns its id."""
+    cursor = db.execute(
+        "INSERT INTO events (ts, actor, action, doc, layer, span_id, before, after, ref) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            now(),
+            actor,
+            action.value,
+            doc,
+            layer,
+            span_id,
+            rows.dumps(before),
+            rows.dumps(after),
+            ref,
+        ),
+    )
+    return cursor.lastrowid or 0
+
+
+def events(db: Connection, doc: int | None = None, layer: str | None = None) -> list[Event]:
+    sql = (
+        "SELECT e.id, e.ts, e.actor, e.action, d.id, e.layer, e.span_id, e.before, e.after,"
+        " e.ref FROM events e LEFT JOIN documents d ON d.seq = e.doc"
+    )
+    clauses: list[str] = []
+    params: list[Any] = []
+    if doc is not None:
+        clauses.append("e.doc = ?")
+        params.append(doc)
+    if layer is not None:
+        clauses.append("e.layer = ?")
+        params.append(layer)
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return [rows.event(row) for row in db.execute(sql + " ORDER BY e.id", params)]
+
+
+def replay(db: Connection, doc: int, layer: str) -> Stacks:
+    """Replay the log of one layer of one document into undo and redo stacks, once.
+
+    Span actions push onto the undo stack (and clear redo, as any editor does); an
+    `undo` event moves its target to the redo stack, a `redo` moves it back. After a
+    merge that kept one copy's work, the history is what its `merge.layer` event says
+    (`annotator.merge_records.effective_history`): the other copy's events are not replayed.
+    """
+    stacks = Stacks()
+    found = db.execute(
+        "SELECT id, action, before, after, ref FROM events WHERE doc = ? AND layer = ? ORDER BY id",
+        (doc, layer),
+    ).fetchall()
+    for event_id, action, before, after, ref in effective_history(found):
+        if action in SPAN_ACTIONS:
+            stacks.states[event_id] = (rows.loads(before), rows.loads(after))
+            stacks.done.append(event_id)
+            stacks.undone.clear()
+        elif action == EventAction.UNDO and stacks.done and stacks.done[-1] == ref:
+            stacks.undone.append(stacks.done.pop())
+        elif action == EventAction.REDO and stacks.undone and stacks.undone[-1] == ref:
+            stacks.done.append(stacks.undone.pop())
+    return stacks
+
+
+def state(db: Connection, doc: int, layer: str) -> HistoryState:
+    stacks = replay(db, doc, layer)
+    return HistoryState(can_undo=bool(stacks.done), can_redo=bool(stacks.undone))
+
+
+def _apply(
+    db: Connection, doc: int, layer: str, target: SpanState | None, current: SpanState | None
+) -> int | None:
+    """Make the span row equal `target` (None: absent), starting from `current`."""
+    if target is None:
+        assert current is not None
+        db.execute("DELETE FROM spans WHERE id = ?", (current["id"],))
+        return None
+    stamp = now()
+    db.execute(
+        'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated) '
+        "VALUES (:id, :doc, :layer, :start, :end, :label, :stamp, :stamp) "
+        'ON CONFLICT(id) DO UPDATE SET start = :start, "end" = :end, label = :label, '
+        "updated = :stamp",
+        {**target, "doc": doc, "layer": layer, "stamp": stamp},
+    )
+    return int(target["id"])
+
+
+def _span_id(before: SpanState | None, after: SpanState | None) -> int | None:
+    found = after or before
+    return None if found is None else int(found["id"])
+
+
+def step(
+    db: Connection, doc: int, layer: str, actor: str, *, back: bool
+) -> tuple[bool, int | None]:
+    """Undo (`back`) or redo one span action, inside the caller's transaction.
+
+    Returns whether there was anything to do, and the id of the span the step leaves
+    (None when it leaves no span: an undone add, a redone delete).
+    """
+    stacks = replay(db, doc, layer)
+    stack = stacks.done if back else stacks.undone
+    if not stack:
+        return False, None
+    event_id = stack[-1]
+    before, after = stacks.states[event_id]
+    target, current = (before, after) if back else (after, before)
+    span_id = _apply(db, doc, layer, target, current)
+    log(
+        db,
+        actor,
+        EventAction.UNDO if back else EventAction.REDO,
+        doc,
+        layer,
+        _span_id(before, after),
+        ref=event_id,
+        before=current,
+        after=target,
+    )
+    return True, span_id

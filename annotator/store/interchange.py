@@ -1,0 +1,42 @@
+"""What exporters and reports ask of the project as a whole: counts and label depths."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+from annotator.store.connection import Connection
+
+
+def span_counts_by_layer(db: Connection) -> dict[str, int]:
+    """Spans per layer (layers in alphabetical order)."""
+    found = db.execute("SELECT layer, count(*) FROM spans GROUP BY layer ORDER BY layer")
+    return dict(found.fetchall())
+
+
+def label_depths(db: Connection, layers: Iterable[str] | None = None) -> dict[str, int]:
+    """For each label, the most spans of it covering one character of one document layer.
+
+    An exporter with one tag column per label needs this many columns for the label
+    to keep every span (1 when spans of the label never overlap). Streams the span
+    rows without the texts.
+    """
+    sql = 'SELECT doc, layer, label, start, "end" FROM spans'
+    params: list[str] = []
+    if layers is not None:
+        params = sorted(set(layers))
+        sql += f" WHERE layer IN ({','.join('?' * len(params))})"
+    depths: dict[str, int] = {}
+    group: tuple[int, str, str] | None = None
+    ends: list[int] = []
+    for doc, layer, label, start, end in db.execute(
+        sql + ' ORDER BY doc, layer, label, start, "end"', params
+    ):
+        if (doc, layer, label) != group:
+            group, ends = (doc, layer, label), []
+        while ends and ends[0] <= start:
+            heapq.heappop(ends)
+        heapq.heappush(ends, end)
+        if len(ends) > depths.get(label, 0):
+            depths[label] = len(ends)
+    return depths

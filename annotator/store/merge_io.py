@@ -1,0 +1,156 @@
+"""`annotator merge` I/O: reading the other project file and writing the merge plan.
+
+The rules live in `annotator.merge` (pure planning, no I/O); this part turns both files
+into `Snapshot`s and writes the resulting `MergePlan` in an order that keeps every
+foreign key satisfied.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from annotator.errors import StoreError
+from annotator.merge import plan_merge
+from annotator.merge_records import (
+    AssignmentRow,
+    DocRow,
+    EventRow,
+    MergePlan,
+    MergeReport,
+    Snapshot,
+    SpanRec,
+)
+from annotator.store.connection import Connection, now
+from annotator.store.migrations import LATEST, LEGACY_EVENT_UID
+
+
+def read_source(path: Path) -> Snapshot:
+    """Read another project file for a merge, read-only, in one read transaction."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no project here")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
+    try:
+        conn.execute("BEGIN")  # a consistent picture even while its owner keeps working
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"project", "events", "spans"} <= tables:
+            raise StoreError(f"{path}: not an annotator project")
+        if version > LATEST:
+            raise StoreError(f"{path}: made by a newer annotator (schema {version} > {LATEST})")
+        return snapshot(conn, path.name, texts=True)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def snapshot(conn: sqlite3.Connection | Connection, name: str, *, texts: bool) -> Snapshot:
+    """Everything a merge compares, from one project connection (texts only if asked)."""
+    q = conn.execute
+    version = q("PRAGMA user_version").fetchone()[0]
+    uid = "uid" if version >= 3 else LEGACY_EVENT_UID  # an older file is read as migrated
+    text = "text" if texts else "''"
+    scheme = q("SELECT value FROM project WHERE key = 'scheme'").fetchone()
+    spans: dict[tuple[int, str], dict[int, SpanRec]] = {}
+    for doc, layer, *span in q(
+        'SELECT doc, layer, id, start, "end", label, created, updated FROM spans ORDER BY id'
+    ):
+        spans.setdefault((doc, layer), {})[span[0]] = SpanRec._make(span)
+    events = list(
+        map(
+            EventRow._make,
+            q(
+                f"SELECT id, action, before, after, ref, span_id, {uid}, ts, actor, doc, layer "
+                "FROM events ORDER BY id"
+            ),
+        )
+    )
+    sequences = dict(q("SELECT name, seq FROM sqlite_sequence").fetchall())
+    return Snapshot(
+        name=name,
+        scheme_text=scheme[0] if scheme else "",
+        documents=list(
+            map(
+                DocRow._make,
+                q(
+                    f"SELECT seq, id, text_hash, {text}, length, title, source, meta, created "
+                    "FROM documents ORDER BY seq"
+                ),
+            )
+        ),
+        annotators=dict(q("SELECT name, created FROM annotators").fetchall()),
+        assignments={
+            (doc, annotator): AssignmentRow._make(row)
+            for doc, annotator, *row in q(
+                "SELECT doc, annotator, status, assigned, started, finished, seconds "
+                "FROM assignments"
+            )
+        },
+        spans=spans,
+        events=events,
+        span_sequence=max(
+            sequences.get("spans", 0), q("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
+        ),
+        event_sequence=max(sequences.get("events", 0), events[-1].id if events else 0),
+    )
+
+
+def merge(db: Connection, other: Path, *, dry_run: bool, new_uid: Callable[[], str]) -> MergeReport:
+    """See `Store.merge`: plan against this file inside one write transaction, then write."""
+    theirs = read_source(other)
+    with db.transaction():
+        here = snapshot(db, db.path.name, texts=False)
+        plan = plan_merge(here, theirs, stamp=now(), new_uid=new_uid)
+        if not dry_run:
+            with db.transaction(subject=other, what="the merge", outcome="nothing was merged"):
+                apply(db, plan)
+    return plan.report
+
+
+def apply(db: Connection, plan: MergePlan) -> None:
+    """Write a plan: rows in an order that keeps every foreign key satisfied."""
+    write = db.executemany
+    write(
+        "INSERT INTO documents (seq, id, text_hash, text, length, title, source, meta, created)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        plan.documents,
+    )
+    write("INSERT INTO annotators (name, created) VALUES (?, ?)", plan.annotators)
+    write(
+        "INSERT INTO events (id, action, before, after, ref, span_id, uid, ts, actor, doc, "
+        "layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        plan.events,
+    )
+    write("DELETE FROM spans WHERE id = ?", [(span_id,) for span_id in plan.span_deletes])
+    write(
+        'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(i, doc, layer, *span[1:]) for i, doc, layer, span in plan.span_inserts],
+    )
+    if plan.span_sequence is not None:
+        # Ids handed to spans that only live in copied events (added, then deleted) must
+        # never be handed out again: undo would bring those spans back under them.
+        cursor = db.execute(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'spans'",
+            (plan.span_sequence,),
+        )
+        if not cursor.rowcount:
+            db.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES ('spans', ?)",
+                (plan.span_sequence,),
+            )
+    write(
+        "INSERT INTO assignments (doc, annotator, status, assigned, started, finished, "
+        "seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(doc, annotator, *row) for doc, annotator, row in plan.assignment_inserts],
+    )
+    write(
+        "UPDATE assignments SET status = ?, assigned = ?, started = ?, finished = ?, "
+        "seconds = ? WHERE doc = ? AND annotator = ?",
+        [(*row, doc, annotator) for doc, annotator, row in plan.assignment_updates],
+    )

@@ -1,0 +1,122 @@
+"""Project settings: the key/value rows (scheme, creation time) and scheme changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.errors import SchemeConflictError
+from annotator.models import EventAction, Scheme
+from annotator.scheme import parse_scheme
+from annotator.store.connection import Connection, now
+from annotator.store.history import log
+
+
+class Project:
+    """The `project` table and the parsed scheme, cached until it changes."""
+
+    def __init__(self, db: Connection) -> None:
+        self.db = db
+        self._scheme: Scheme | None = None
+
+    def initialise(self, scheme_text: str, scheme_source: str, scheme: Scheme) -> None:
+        """A new project's settings and its first event."""
+        self.set_meta("scheme", scheme_text)
+        self.set_meta("scheme_source", scheme_source)
+        self.set_meta("created", now())
+        log(
+            self.db,
+            "system",
+            EventAction.PROJECT_CREATE,
+            after={"scheme": scheme.qualified_name},
+        )
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO project (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def meta(self, key: str) -> str | None:
+        value = self.db.one("SELECT value FROM project WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    @property
+    def scheme(self) -> Scheme:
+        if self._scheme is None:
+            self._scheme = parse_scheme(
+                self.meta("scheme") or "", f"{self.db.path} (stored scheme)"
+            )
+        return self._scheme
+
+    def forget_scheme(self) -> None:
+        self._scheme = None
+
+    def label_usage(self) -> dict[str, int]:
+        """Spans per label, over every layer (labels in alphabetical order)."""
+        rows = self.db.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label")
+        return dict(rows.fetchall())
+
+    def update_scheme(
+        self, scheme_text: str, scheme_source: str, renames: dict[str, str], actor: str
+    ) -> dict[str, int]:
+        """See `Store.update_scheme`; runs in the caller's (the facade's) transaction."""
+        new = parse_scheme(scheme_text, scheme_source)
+        for old, target in renames.items():
+            if target not in new.label_names:
+                raise SchemeConflictError(
+                    f"rename {old}={target}: {target!r} is not in the new scheme"
+                )
+        usage = self.label_usage()
+        lost = [label for label in usage if label not in new.label_names and label not in renames]
+        if lost:
+            raise SchemeConflictError(self._conflict_message(lost, usage))
+        touched: dict[str, int] = {}
+        for old, target in renames.items():
+            if old == target or old not in usage:
+                continue
+            cursor = self.db.execute(
+                "UPDATE OR IGNORE spans SET label = ?, updated = ? WHERE label = ?",
+                (target, now(), old),
+            )
+            touched[old] = cursor.rowcount
+            # Spans that already existed under the new name: the rename merges them.
+            self.db.execute("DELETE FROM spans WHERE label = ?", (old,))
+        self.set_meta("scheme", scheme_text)
+        self.set_meta("scheme_source", scheme_source)
+        log(
+            self.db,
+            actor,
+            EventAction.SCHEME_UPDATE,
+            before={"scheme": self.scheme.qualified_name},
+            after={"scheme": new.qualified_name, "renames": renames},
+        )
+        self._scheme = new
+        return touched
+
+    def check_scheme(self, scheme_text: str, scheme_source: str) -> list[str]:
+        new = parse_scheme(scheme_text, scheme_source)
+        return [label for label in self.label_usage() if label not in new.label_names]
+
+    def _conflict_message(self, lost: list[str], usage: dict[str, int], limit: int = 20) -> str:
+        path: Path = self.db.path
+        lines = [
+            f"{path}: the new scheme drops labels still in use: "
+            + ", ".join(f"{label} ({usage[label]} spans)" for label in lost),
+            "affected spans (document, layer, start-end, label):",
+        ]
+        marks = ",".join("?" for _ in lost)
+        rows = self.db.execute(
+            f'SELECT d.id, s.layer, s.start, s."end", s.label FROM spans s '
+            f"JOIN documents d ON d.seq = s.doc WHERE s.label IN ({marks}) "
+            f"ORDER BY s.doc, s.layer, s.start LIMIT ?",
+            (*lost, limit),
+        ).fetchall()
+        lines += [
+            f"  {doc} {layer} {start}-{end} {label}" for doc, layer, start, end, label in rows
+        ]
+        total = sum(usage[label] for label in lost)
+        if total > limit:
+            lines.append(f"  ... and {total - limit} more")
+        lines.append("rename them with `annotator schema migrate NEW.toml --rename OLD=NEW`")
+        return "\n".join(lines)
