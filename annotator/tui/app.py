@@ -6,20 +6,18 @@ thread worker makes them on its own connection and hands them to the screens.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import ClassVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.worker import get_current_worker
 
 from annotator.errors import StoreError
 from annotator.models import Status
 from annotator.printable import printable
 from annotator.store import Store
+from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted
+from annotator.tui.reads import read_in_worker
 from annotator.tui.screens.agreement import AgreementScreen
 from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
 from annotator.tui.screens.help import HelpScreen, bindings_of
@@ -116,31 +114,33 @@ class AnnotatorApp(App[None]):
 
     # ------------------------------------------------------------------- counts
 
+    def on_document_wanted(self, event: DocumentWanted) -> None:
+        self.open_document(event.doc_id)
+
+    def on_counts_wanted(self, event: CountsWanted) -> None:
+        """Show the counts known so far at once, and count the queue again in a worker."""
+        event.stop()
+        if self.counts is not None:
+            event.screen.post_message(QueueCounted(*self.counts))
+        self.refresh_counts()
+
     def refresh_counts(self) -> None:
-        """Count the queue again (in a worker); screens get `show_counts` when it is done."""
-        self._count_queue(self.store.path)
+        """Count the queue again (in a worker); screens get `QueueCounted` when it is done."""
+        annotator = self.annotator
 
-    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def _count_queue(self, path: Path) -> None:
-        # Its own connection: the store's belongs to the UI thread.
-        try:
-            with Store.open(path) as store:
-                total = store.queue_count(self.annotator)
-                counts = {
-                    status: store.queue_count(self.annotator, status=status) for status in Status
-                }
-        except (StoreError, sqlite3.Error):
-            return  # the counts are a convenience; the next change counts again
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._show_counts, total, counts)
+        def count(store: Store) -> tuple[int, dict[Status, int]]:
+            total = store.queue_count(annotator)
+            return total, {status: store.queue_count(annotator, status=status) for status in Status}
 
-    def _show_counts(self, total: int, counts: dict[Status, int]) -> None:
-        self.counts = (total, counts)
+        # A failure is dropped: the counts are a convenience; the next change counts again.
+        read_in_worker(self, self.store.path, count, self._show_counts, group="counts")
+
+    def _show_counts(self, counted: tuple[int, dict[Status, int]]) -> None:
+        self.counts = counted
         for screen in self.screen_stack:
-            # A screen still being built shows the counts from `app.counts` when mounted.
-            show = getattr(screen, "show_counts", None)
-            if show is not None and screen.is_mounted:
-                show(total, counts)
+            # A screen still being built asks for the counts itself when it loads.
+            if screen.is_mounted:
+                screen.post_message(QueueCounted(*counted))
 
     # ------------------------------------------------------------------ actions
 

@@ -1,30 +1,33 @@
-"""The annotate screen: one document, its spans, the scheme's labels, and every span key.
+"""The annotate screen: one document, the annotator's spans, the scheme's labels.
 
 The screen is where the widgets meet the store: the document view reports cursor moves,
-the screen turns keys into store calls (each one short transaction, committed at once) and
-hands the new spans back down. Span editing actions live in `span_actions.py`.
+the screen turns keys into store calls through its `OwnLayerWriter` (each one short
+transaction, committed at once) and hands the new spans back down. What it shares with
+the review (edges, extents, undo, the status line) lives in `EditingScreen`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from annotator.errors import StoreError
-from annotator.models import Document, Scheme, Status
+from annotator.models import Document, Scheme, Span, SpanKey, Status
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
 from annotator.tui.clock import ActivityClock
-from annotator.tui.screens.span_actions import SpanActions
-from annotator.tui.screens.status import describe
+from annotator.tui.messages import CountsWanted, QueueCounted
+from annotator.tui.screens.choosers import label_chooser
+from annotator.tui.screens.editing import editing_bindings
+from annotator.tui.screens.searching import SearchingScreen
 from annotator.tui.span_index import SpanRef
+from annotator.tui.span_writer import OwnLayerWriter
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.legend import Guidelines, LabelLegend
 from annotator.tui.widgets.project_bar import ProjectBar
@@ -33,8 +36,6 @@ from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
 
 FLUSH_SECONDS = 30.0
-FLASH_SECONDS = 4.0
-NARROW = 96  # below this many columns the side panel hides (b shows it)
 
 
 def label_bindings(scheme: Scheme) -> list[BindingType]:
@@ -53,7 +54,7 @@ def label_bindings(scheme: Scheme) -> list[BindingType]:
     return bindings
 
 
-class AnnotateScreen(SpanActions):
+class AnnotateScreen(SearchingScreen[SpanRef]):
     """Label one document; move on to the next."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,26 +68,12 @@ class AnnotateScreen(SpanActions):
         Binding(
             "c", "relabel", "Relabel", tooltip="Change the label of the span under the cursor."
         ),
-        Binding(
-            "enter",
-            "edit_extent",
-            "Edit extent",
-            show=False,
-            tooltip="Select the focused span's extent to move the edge nearer the cursor: "
+        *editing_bindings(
+            edit_tip="Select the focused span's extent to move the edge nearer the cursor: "
             "shift+arrows by token, alt+shift+arrows by character; Enter again applies.",
+            start_tip="Move the start of the span under the cursor one token left.",
+            undo_tip="Undo the last span change (kept across sessions).",
         ),
-        Binding(
-            "[",
-            "resize('start', -1)",
-            "Start ← token",
-            show=False,
-            tooltip="Move the start of the span under the cursor one token left.",
-        ),
-        Binding("]", "resize('start', 1)", "Start → token", show=False),
-        Binding("{", "resize('end', -1)", "End ← token", show=False),
-        Binding("}", "resize('end', 1)", "End → token", show=False),
-        Binding("u", "undo", "Undo", tooltip="Undo the last span change (kept across sessions)."),
-        Binding("r", "redo", "Redo"),
         # A priority binding: it runs before the keys typed after it are dispatched, so
         # those go to the search field (not to the labels) however fast they come.
         Binding(
@@ -125,23 +112,15 @@ class AnnotateScreen(SpanActions):
     ]
 
     def __init__(self, store: Store, annotator: str, doc_id: str) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store, OwnLayerWriter(store, annotator))
         self.annotator = annotator
-        self.doc_id = doc_id
+        self.doc_id: str = doc_id
         self.doc: Document | None = None
         self.spans: dict[int, SpanRef] = {}
         self.clock = ActivityClock()
         self.position = 0
         self.total = 0
         self.done = 0
-        self.can_undo = False
-        self.can_redo = False
-        self.last_query = ""
-        self._search_origin: int | None = None
-        self._flash: Content | None = None
-        self._flash_timer: Timer | None = None
-        self._action_state: tuple[bool, ...] = ()
 
     # ------------------------------------------------------------------ layout
 
@@ -164,9 +143,6 @@ class AnnotateScreen(SpanActions):
         yield Footer()
 
     def on_mount(self) -> None:
-        known = getattr(self.app, "counts", None)
-        if known is not None:
-            self.total, self.done = known[0], known[1].get(Status.DONE, 0)
         self.set_interval(FLUSH_SECONDS, self.flush_time)
         self.load(self.doc_id)
         self.set_focus(self.view)
@@ -200,12 +176,12 @@ class AnnotateScreen(SpanActions):
         )
         self._spans_changed()
         self.clock.restart()
-        self.app.refresh_counts()  # type: ignore[attr-defined]
+        self.post_message(CountsWanted(self))
         return True
 
-    def show_counts(self, total: int, counts: dict[Status, int]) -> None:
+    def on_queue_counted(self, event: QueueCounted) -> None:
         """Queue totals, counted in a worker (they grow with the corpus)."""
-        self.total, self.done = total, counts.get(Status.DONE, 0)
+        self.total, self.done = event.total, event.counts.get(Status.DONE, 0)
         self._show_header()
 
     def _show_header(self) -> None:
@@ -256,7 +232,7 @@ class AnnotateScreen(SpanActions):
         word = "done" if status == Status.DONE else "skipped"
         if following is None:
             self.notify(f"Marked {word}. Nothing left to do in the queue.", title="All done")
-            self.app.refresh_counts()  # type: ignore[attr-defined]
+            self.post_message(CountsWanted(self))
             self.dismiss()
             return
         self.load(following)
@@ -282,11 +258,7 @@ class AnnotateScreen(SpanActions):
             view.set_spans(list(self.spans.values()), focus=focus)
         self.query_one(SpanList).show(view.index.spans, view.text, self.label_colors)
         self.query_one("#spans-title", Static).update(f"Spans ({len(self.spans)})")
-        try:
-            self.can_undo = self.store.can_undo(self.doc_id, self.annotator)
-            self.can_redo = self.store.can_redo(self.doc_id, self.annotator)
-        except StoreError:
-            self.can_undo = self.can_redo = False
+        self._refresh_history()
         self._show_header()
         self._cursor_changed()
 
@@ -306,23 +278,8 @@ class AnnotateScreen(SpanActions):
         position = view.index.position(getattr(focused, "id", None))
         if position != span_list.highlighted:
             span_list.highlight(position)
-        self.query_one(StatusLine).show(describe(view, self._flash, self._status_width()))
+        self.query_one(StatusLine).show(self._status())
         self._schedule_bindings_refresh()
-
-    def flash(self, message: str, style: str = "$text-warning") -> None:
-        """A short message in the status line (instead of a toast over the text)."""
-        self._flash = Content.styled(message, style)
-        if self._flash_timer is not None:
-            self._flash_timer.stop()
-        self._flash_timer = self.set_timer(FLASH_SECONDS, self._clear_flash)
-        self.query_one(StatusLine).show(describe(self.view, self._flash, self._status_width()))
-
-    def _status_width(self) -> int:
-        return self.query_one(StatusLine).content_region.width or 100
-
-    def _clear_flash(self) -> None:
-        self._flash = None
-        self.query_one(StatusLine).show(describe(self.view, None, self._status_width()))
 
     def on_span_list_span_chosen(self, event: SpanList.SpanChosen) -> None:
         self.view.focus_span(event.span_id)
@@ -337,12 +294,6 @@ class AnnotateScreen(SpanActions):
         if span_list.count:
             self.set_focus(span_list)
 
-    def action_toggle_side(self) -> None:
-        self.toggle_class("-side-toggled")
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
-
     def on_key(self, event: events.Key) -> None:
         if event.key == "escape" and self.query_one(SpanList).has_focus:
             event.stop()
@@ -350,29 +301,99 @@ class AnnotateScreen(SpanActions):
 
     # ------------------------------------------------------------- key states
 
-    def _state(self) -> tuple[bool, ...]:
-        return (self.can_undo, self.can_redo, bool(self.last_query))
-
-    def _schedule_bindings_refresh(self) -> None:
-        """Redraw the footer when an action's state changed (it rebuilds widgets: costly)."""
-        if self._state() == self._action_state:
-            return
-        self._action_state = self._state()
-        self.refresh_bindings()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Disable what does not apply to the document: undo, redo, next match.
-
-        Span keys (delete, relabel, resize) depend on the cursor, which moves with every
-        key; redrawing the footer that often would cost more than the move itself, so
-        they stay enabled and say in the status line when there is no span to act on.
-        """
-        if not self.is_mounted or self.doc is None:
+        if self.doc is None:  # not loaded yet: the footer is drawn again once it is
             return True
-        if action == "undo":
-            return True if self.can_undo else None
-        if action == "redo":
-            return True if self.can_redo else None
-        if action == "search_next":
-            return True if self.last_query else None
-        return True
+        return super().check_action(action, parameters)
+
+    # --------------------------------------------------------------- targets
+
+    def _touched(self) -> None:
+        self.clock.touch()
+
+    def _targets_here(self) -> list[SpanRef]:
+        return [self.spans[span.id or 0] for span in self.view.spans_here()]
+
+    def _target(self, view_id: int | None) -> SpanRef | None:
+        return self.spans.get(view_id or 0)
+
+    def _stored_id(self, target: SpanRef) -> int | None:
+        return target.id
+
+    def _edited(self, target: SpanRef, stored: Span, message: str) -> None:
+        updated = SpanRef.of(stored)
+        self.spans[updated.id] = updated
+        self._spans_changed(focus=updated.id, reload_view=True)
+        self.view.focus_span(updated.id)
+        self.flash(f"{message} {self._text(updated)}", "$text-success")
+
+    # ---------------------------------------------------------------- labelling
+
+    def action_label(self, name: str) -> None:
+        target = self.view.target()
+        if target is None:
+            self.flash("Nothing to label here: move onto a word, or select some text")
+            return
+        key = SpanKey(*target, name)
+        existed = any(SpanKey(s.start, s.end, s.label) == key for s in self.spans.values())
+        stored = self._write(lambda: self.writer.add(self.doc_id, key))
+        if stored is None:
+            return
+        span = SpanRef.of(stored)
+        self.spans[span.id] = span
+        self._spans_changed(focus=span.id, reload_view=True)
+        if existed:
+            self.flash(f"Already labelled {name} here")
+        else:
+            self.flash(f"labelled {name} {self._text(span)}", "$text-success")
+
+    def action_delete_span(self) -> None:
+        self._with_target("Delete which span?", self._delete)
+
+    def _delete(self, span: SpanRef) -> None:
+        if self._write(lambda: self.writer.delete(span.id)) is None:
+            return
+        self.spans.pop(span.id, None)
+        self._spans_changed(reload_view=True)
+        self.flash(f"deleted {span.label} {self._text(span)}  (u undoes)", "$text-success")
+
+    def action_relabel(self) -> None:
+        self._with_target("Relabel which span?", self._relabel)
+
+    def _relabel(self, span: SpanRef) -> None:
+        def chosen(name: str | None) -> None:
+            if name is not None and name != span.label:
+                self._apply(span, f"relabelled {span.label} → {name}", label=name)
+
+        self.app.push_screen(
+            label_chooser(
+                f"New label for {span.label} {self._text(span)}", self.scheme.labels, span.label
+            ),
+            chosen,
+        )
+
+    def _history(self, call: Callable[[str], Span | None], word: str) -> None:
+        old = dict(self.spans)
+        before = {key: SpanKey(s.start, s.end, s.label) for key, s in old.items()}
+        if self._write(lambda: call(self.doc_id) or True) is None:
+            return
+        try:
+            fresh = self.store.spans(self.doc_id, self.annotator)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.spans = {span.id: span for span in map(SpanRef.of, fresh)}
+        after = {key: SpanKey(s.start, s.end, s.label) for key, s in self.spans.items()}
+        changed = [key for key in after if before.get(key) != after[key]]
+        removed = [key for key in before if key not in after]
+        focus = changed[0] if changed else None
+        self._spans_changed(focus=focus, reload_view=True)
+        if focus is not None:
+            span = self.spans[focus]
+            self.view.focus_span(focus)
+            what = "back: " if focus not in before else ""
+            self.flash(f"{word}, {what}{span.label} {self._text(span)}", "$text-success")
+        elif removed:
+            span = old[removed[0]]
+            self.view.move_to(span.start)
+            self.flash(f"{word}, gone: {span.label} {self._text(span)}", "$text-success")

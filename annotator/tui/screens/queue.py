@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from annotator.models import QueueItem, Status
 from annotator.store import Store
+from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.queue_list import QueueList, heading
 
@@ -70,9 +71,6 @@ class QueueScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        known = getattr(self.app, "counts", None)
-        if known is not None:
-            self.show_counts(*known)
         self.reload()
         self.set_focus(self.query_one(QueueList))
 
@@ -99,10 +97,11 @@ class QueueScreen(Screen[None]):
         queue.reset(count, highlight=min(keep or 0, max(count - 1, 0)))
         self._show_heading()
         self._show_filters()
-        self.app.refresh_counts()  # type: ignore[attr-defined]
+        self.post_message(CountsWanted(self))
 
-    def show_counts(self, total: int, counts: dict[Status, int]) -> None:
+    def on_queue_counted(self, event: QueueCounted) -> None:
         """Queue totals, counted in a worker (they grow with the corpus)."""
+        total, counts = event.total, event.counts
         self.total, self.counts = total, counts
         self.query_one(ProjectBar).show(
             self.store.path.name,
@@ -139,7 +138,7 @@ class QueueScreen(Screen[None]):
         self.query_one(QueueList).action_choose()
 
     def on_queue_list_document_chosen(self, event: QueueList.DocumentChosen) -> None:
-        self.app.open_document(event.doc_id)  # type: ignore[attr-defined]
+        self.post_message(DocumentWanted(event.doc_id))
 
     def action_filter(self, step: int) -> None:
         self.filter_index = (self.filter_index + step) % len(FILTERS)
