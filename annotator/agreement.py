@@ -536,7 +536,11 @@ def _continuum(
         if category is None:
             raise ValueError("a unit's category must not be None")
         if size < 1:
-            raise ValueError(f"unit at {start} has length {size}; units must be non-empty")
+            if size < 0:
+                raise ValueError(f"unit at {start} has a negative length {size}")
+            if start < begin or start > end:
+                raise ValueError(f"unit [{start}, {start}) outside the continuum [{begin}, {end})")
+            continue  # zero-length: no mass, as in DKPro Statistics (other tools export them)
         if start < begin or start + size > end:
             raise ValueError(
                 f"unit [{start}, {start + size}) outside the continuum [{begin}, {end})"
@@ -691,7 +695,12 @@ def _grouped_continuum(
             if not set(map(type, chain.from_iterable(found))) <= {int}:
                 found = [(operator.index(start), operator.index(size)) for start, size in found]
             if found and min(map(itemgetter(1), found)) < 1:
-                raise ValueError(f"rater {rater} has an empty unit of category {category!r}")
+                if min(map(itemgetter(1), found)) < 0:
+                    raise ValueError(
+                        f"rater {rater} has a unit of negative length of category {category!r}"
+                    )
+                # zero-length units carry no mass (as in DKPro Statistics): left out
+                found = [unit for unit in found if unit[1]]
             distances = _boundary_gaps(found, begin, end)
             if found and min(distances) < 0:
                 if distances[0] < 0 or distances[-1] < 0:
@@ -797,7 +806,8 @@ def unitizing_alpha(
     Args:
         units: ``(rater, category, begin, length)`` tuples with integer positions; raters are
             ``0 .. raters - 1``. A rater's units of one category must not overlap one another
-            (units of different categories may).
+            (units of different categories may). Units of length 0, which other tools
+            export, carry no mass and are ignored, as in DKPro Statistics.
         begin: First position of the continuum.
         length: Length of the continuum, at least 1.
         raters: Number of raters, counting raters who marked nothing (their whole continuum is
@@ -814,8 +824,8 @@ def unitizing_alpha(
 
     Raises:
         ValueError: For a non-positive continuum length, a rater outside ``0 .. raters - 1``,
-            an empty unit, a unit outside the continuum, overlapping units of one rater and
-            category, or a unit whose category is ``None``.
+            a unit of negative length, a unit outside the continuum, overlapping units of one
+            rater and category, or a unit whose category is ``None``.
     """
     data = _continuum(units, begin, length, raters)
     if data.raters < 2:

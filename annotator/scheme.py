@@ -56,10 +56,14 @@ def parse_scheme(text: str, source: str) -> Scheme:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"{source}: invalid TOML: {exc}") from exc
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise SchemeError(f"{source}: invalid TOML: nested too deeply") from None
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
         raise SchemeError(format_validation_error(source, exc)) from exc
+    except RecursionError:  # nesting tomllib still read may be too deep to validate
+        raise SchemeError(f"{source}: invalid scheme: nested too deeply") from None
 
 
 def load_scheme(path: str | Path | None = None) -> tuple[Scheme, str]:
@@ -102,7 +106,8 @@ def free_key(name: str, taken: set[str]) -> str | None:
     from annotator.models import RESERVED_KEYS
 
     own_letters = [char for char in name.lower() if char.isascii() and char.isalpha()]
-    for key in [*own_letters, *SPARE_KEYS]:
+    candidates: list[str] = [*own_letters, *SPARE_KEYS]
+    for key in candidates:
         if key not in RESERVED_KEYS and key.lower() not in taken and key.isprintable():
             return key
     return None

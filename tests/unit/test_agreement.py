@@ -425,8 +425,8 @@ def test_unitizing_rejects_bad_input() -> None:
         unitizing_alpha([(0, "X", 2, 1)], begin=5, length=10, raters=2)
     with pytest.raises(ValueError, match="rater 2"):
         unitizing_alpha([(2, "X", 0, 1)], begin=0, length=10, raters=2)
-    with pytest.raises(ValueError, match="non-empty"):
-        unitizing_alpha([(0, "X", 3, 0)], begin=0, length=10, raters=2)
+    with pytest.raises(ValueError, match="negative length"):  # zero-length units are ignored
+        unitizing_alpha([(0, "X", 3, -1)], begin=0, length=10, raters=2)
     with pytest.raises(ValueError, match="positive length"):
         unitizing_alpha([], begin=0, length=0, raters=2)
     with pytest.raises(ValueError, match="None"):

@@ -222,8 +222,8 @@ def test_unitizing_grouped_rejects_bad_input() -> None:
         alpha({"X": [[(8, 5)], []]})
     with pytest.raises(ValueError, match="outside the continuum"):
         unitizing_alpha_grouped({"X": [[(2, 1)], []]}, begin=5, length=10, raters=2)
-    with pytest.raises(ValueError, match="empty unit"):
-        alpha({"X": [[(3, 0)], []]})
+    with pytest.raises(ValueError, match="negative length"):  # zero-length units are ignored
+        alpha({"X": [[(3, -1)], []]})
     with pytest.raises(ValueError, match="None"):
         alpha({None: [[(0, 1)], []]})
     with pytest.raises(ValueError, match="positive length"):
