@@ -13,10 +13,12 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from annotator.outputs import OutputError, OutputKind, open_stream, resolve_output, usual_mode
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -83,21 +85,35 @@ def exchange(first: Path, second: Path) -> bool:
 
 
 @contextmanager
-def atomic_writer(target: Path, mode: str = "w") -> Iterator[IO]:
-    """Open a temp file for writing; on a clean exit fsync and rename it onto `target`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(target)
-    fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent)
+def atomic_writer(
+    target: Path, mode: str = "w", *, protect: Iterable[Path] = ()
+) -> Iterator[IO[Any]]:
+    """Open `target` for writing: a temp file renamed into place on a clean exit.
+
+    The target is checked first (`annotator.outputs`): the project named in `protect` is
+    refused under any name, a device or FIFO is written into directly, `-` is standard
+    output, and a symlink is followed so that the file it names is replaced.
+    """
+    output = resolve_output(target, protect=protect)
+    if output.kind is OutputKind.FOLDER:
+        raise OutputError(f"{target}: is a folder; name a file to write")
+    if not output.replaceable:
+        with open_stream(output, mode) as handle:
+            yield handle
+        return
+    real = output.path
+    real.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(real)
+    fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(real), suffix=".tmp", dir=real.parent)
     temp = Path(temp_name)
     try:
-        binary = "b" in mode
-        with os.fdopen(
-            fd, mode, **({} if binary else {"encoding": "utf-8", "newline": "\n"})
-        ) as handle:
+        os.fchmod(fd, usual_mode())
+        encoding, newline = (None, None) if "b" in mode else ("utf-8", "\n")
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, target)
+        os.replace(temp, real)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

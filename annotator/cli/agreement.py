@@ -61,7 +61,7 @@ def agreement(
         from annotator.atomic import atomic_writer
         from annotator.report_html import render_html
 
-        with atomic_writer(html) as out:
+        with atomic_writer(html, protect=[db]) as out:
             out.write(render_html(report, title=f"Agreement: {db.name}"))
         info(f"wrote {html}")
     if as_json:

@@ -21,6 +21,7 @@ from annotator.atomic import exchange, sweep_stale, temp_prefix
 from annotator.errors import AnnotatorError
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.models import GOLD, Document, SpanRow
+from annotator.outputs import OutputError, open_stream, resolve_output
 from annotator.split import assign_splits, split_names
 from annotator.store import Store
 
@@ -118,7 +119,7 @@ class StreamingExporter:
             names = split_names(options.split)
         sizes = {name or "all": 0 for name in names}
         folder = self.folder or splits is not None
-        with staged(target) as root:
+        with staged(target, protect=[store.path], folder=folder) as root:
             if folder:
                 root.mkdir()
             parts = {
@@ -135,7 +136,7 @@ class StreamingExporter:
             for part in parts.values():
                 part.close()
             self.finish(root, state, report, sizes)
-            if folder:
+            if root.is_dir():  # a folder by option, by split, or by shards
                 (root / MARKER).write_text(f"{self.name}\n", encoding="utf-8")
         if splits is not None:
             report.notes.append(
@@ -250,23 +251,39 @@ def _fsync_tree(path: Path) -> None:
 
 
 @contextmanager
-def staged(target: Path) -> Iterator[Path]:
+def staged(target: Path, *, protect: Iterable[Path] = (), folder: bool = False) -> Iterator[Path]:
     """Yield a path in a staging folder beside `target`; move it onto `target` on success.
 
-    A file replaces a file atomically. A folder replaces an earlier export's folder in one
-    atomic exchange where the system has one (Linux), else with two renames (the old one
-    is removed only after the new one is in place). Staging left by a killed export is
-    removed first.
+    The target is checked first (`annotator.outputs`): the project in `protect` is refused
+    under any name. A file replaces a file atomically; a symlink is followed, so the file
+    it names is replaced and the link stays. A folder replaces an earlier export's folder
+    in one atomic exchange where the system has one (Linux), else with two renames (the
+    old one is removed only after the new one is in place). A device, FIFO or standard
+    output is never replaced: the finished file is copied into it. Staging left by a
+    killed export is removed first.
     """
-    _check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(target)
-    stage = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent))
+    output = resolve_output(target, protect=protect)
+    if not output.replaceable and folder:
+        raise OutputError(f"{target}: this export writes a folder; name a folder to write")
+    if output.replaceable:
+        target = output.path
+        _check_replaceable(target)
+    home = target.parent if output.replaceable else Path(tempfile.gettempdir())
+    home.mkdir(parents=True, exist_ok=True)
+    if output.replaceable:
+        sweep_stale(target)
+    stage = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=home))
     try:
         built = stage / "new"
         yield built
         if not built.exists():
             built.touch()
+        if not output.replaceable:
+            if built.is_dir():
+                raise OutputError(f"{target}: this export wrote a folder; name a folder to write")
+            with built.open("rb") as source, open_stream(output, "wb") as sink:
+                shutil.copyfileobj(source, sink)
+            return
         _fsync_tree(built)
         _check_replaceable(target)
         if target.is_dir() and not target.is_symlink():
