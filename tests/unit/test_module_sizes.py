@@ -40,7 +40,7 @@ def size_reason(path: Path) -> str | None:
 
 
 def params() -> list[object]:
-    made = []
+    made: list[object] = []
     for path in modules():
         name = path.relative_to(PACKAGE).as_posix()
         marks = []
