@@ -10,9 +10,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-Key = tuple[int, int, str]
-"""(start, end, label): what makes two annotators' spans the same span."""
+from annotator.models import GOLD, Span, SpanKey, reading_order
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 
 class Agreement(StrEnum):
@@ -35,19 +38,60 @@ class Candidate:
     kind: Agreement
 
 
-def majority(spans: Mapping[str, Iterable[Key]], annotators: Sequence[str]) -> list[Key]:
+def majority(spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str]) -> list[SpanKey]:
     """Spans that more than half of `annotators` marked exactly (same offsets and label)."""
-    votes: Counter[Key] = Counter()
+    votes: Counter[SpanKey] = Counter()
     for name in annotators:
         votes.update(set(spans.get(name, ())))
     needed = len(annotators) // 2 + 1
     return sorted(key for key, count in votes.items() if count >= needed)
 
 
-def candidates(spans: Mapping[str, Iterable[Key]], annotators: Sequence[str]) -> list[Candidate]:
+def layers_of(spans: Iterable[Span], annotators: Sequence[str]) -> dict[str, list[SpanKey]]:
+    """The keys of each annotator's spans (every one of `annotators` has a list)."""
+    by_layer: dict[str, list[SpanKey]] = {name: [] for name in annotators}
+    for span in spans:
+        keys = by_layer.get(span.layer)
+        if keys is not None:
+            keys.append(SpanKey(span.start, span.end, span.label))
+    return by_layer
+
+
+def majority_into_gold(
+    store: Store, doc_id: str, annotators: Sequence[str], actor: str, *, replace: bool = False
+) -> list[SpanKey]:
+    """Write into gold every span a majority of `annotators` marked exactly; one transaction.
+
+    The one way both the CLI (`adjudicate --auto majority`) and the review screen put the
+    majority into gold. Without `replace`, gold keeps what it has and gains the majority
+    spans it lacks (each one event, so undo takes them back one at a time); with it, gold's
+    spans are removed first, so gold is the majority and nothing else.
+
+    Returns:
+        The spans added to gold, in the order they were written.
+    """
+    with store.transaction():
+        stored = store.spans(doc_id)
+        gold = [span for span in stored if span.layer == GOLD]
+        decided = majority(layers_of(stored, annotators), annotators)
+        if replace:
+            for span in gold:
+                store.delete_span(span.id or 0, actor=actor)
+            have: set[SpanKey] = set()
+        else:
+            have = {SpanKey(span.start, span.end, span.label) for span in gold}
+        added = [key for key in decided if key not in have]
+        for key in added:
+            store.add_span(doc_id, GOLD, *key, actor=actor)
+    return added
+
+
+def candidates(
+    spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str]
+) -> list[Candidate]:
     """Every distinct span of a document, classified by how the annotators differ on it."""
     by_name = {name: set(spans.get(name, ())) for name in annotators}
-    owners: dict[Key, list[str]] = {}
+    owners: dict[SpanKey, list[str]] = {}
     for name in annotators:
         for key in by_name[name]:
             owners.setdefault(key, []).append(name)
@@ -99,20 +143,20 @@ class ReviewItem:
     """the id of the gold span with exactly these offsets and label, if there is one"""
 
     @property
-    def key(self) -> Key:
-        return (self.start, self.end, self.label)
+    def key(self) -> SpanKey:
+        return SpanKey(self.start, self.end, self.label)
 
 
 def review_items(
-    spans: Mapping[str, Iterable[Key]], annotators: Sequence[str], gold: dict[Key, int]
+    spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str], gold: dict[SpanKey, int]
 ) -> list[ReviewItem]:
     """The candidates of a document and its gold spans (`key -> span id`), in reading order.
 
     Reading order is by start, the longer (outer) span first, as the annotation screen
     walks spans, so an item's position is the same in a list and in the text.
     """
-    found = {(c.start, c.end, c.label): c for c in candidates(spans, annotators)}
-    keys = sorted(found.keys() | gold.keys(), key=lambda key: (key[0], -key[1], key[2]))
+    found = {SpanKey(c.start, c.end, c.label): c for c in candidates(spans, annotators)}
+    keys = sorted(found.keys() | gold.keys(), key=reading_order)
     items = []
     for number, key in enumerate(keys, 1):
         candidate = found.get(key)

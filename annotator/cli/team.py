@@ -85,7 +85,7 @@ def adjudicate(
     ] = False,
 ) -> None:
     """Write gold spans for every document two or more annotators finished, by a policy."""
-    from annotator.adjudicate import majority
+    from annotator.adjudicate import majority_into_gold
     from annotator.errors import AnnotatorError
     from annotator.models import GOLD
 
@@ -95,20 +95,12 @@ def adjudicate(
     with open_store(db) as store:
         finished = store.finished_by()
         for doc_id, names in finished.items():
-            gold = store.spans(doc_id, GOLD)
-            if gold and not overwrite:
+            if store.spans(doc_id, GOLD) and not overwrite:
                 kept += 1
                 continue
-            spans: dict[str, list[tuple[int, int, str]]] = {}
-            for span in store.spans(doc_id):
-                if span.layer in names:
-                    spans.setdefault(span.layer, []).append((span.start, span.end, span.label))
-            decided = majority(spans, names)
-            with store.transaction():
-                for span in gold:
-                    store.delete_span(span.id, actor="adjudicate:majority")
-                for start, end, label in decided:
-                    store.add_span(doc_id, GOLD, start, end, label, actor="adjudicate:majority")
+            decided = majority_into_gold(
+                store, doc_id, names, "adjudicate:majority", replace=True
+            )
             documents += 1
             written += len(decided)
     out(f"gold: {written} spans written for {documents} documents")

@@ -6,10 +6,11 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from annotator.adjudicate import Key, ReviewItem
-from annotator.models import GOLD, Status
+from annotator.adjudicate import ReviewItem
+from annotator.models import GOLD, SpanKey, Status
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
+from annotator.tui.review_document import ReviewDocument
 from annotator.tui.screens.review import ReviewScreen
 from annotator.tui.widgets.candidate_list import CandidateList
 
@@ -62,9 +63,9 @@ def gold(store: Store, doc_id: str) -> list[tuple[int, int, str, str]]:
     return [(s.start, s.end, s.label, text[s.start : s.end]) for s in store.spans(doc_id, GOLD)]
 
 
-def key_of(store: Store, doc_id: str, covered: str, label: str) -> Key:
+def key_of(store: Store, doc_id: str, covered: str, label: str) -> SpanKey:
     start = store.document(doc_id).text.index(covered)
-    return (start, start + len(covered), label)
+    return SpanKey(start, start + len(covered), label)
 
 
 def review_screen(app: AnnotatorApp) -> ReviewScreen:
@@ -73,20 +74,28 @@ def review_screen(app: AnnotatorApp) -> ReviewScreen:
     return screen
 
 
+def open_document(app: AnnotatorApp) -> ReviewDocument:
+    """The document the review has open (a new one after every reload)."""
+    doc = review_screen(app).doc
+    assert doc is not None
+    return doc
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def focus_item(pilot: Pilot[Any], key: Key) -> ReviewItem:
+async def focus_item(pilot: Pilot[Any], key: SpanKey) -> ReviewItem:
     """Tab through the candidates (as the lead would) until the one with `key` is focused."""
     screen = review_screen(pilot.app)  # type: ignore[arg-type]
-    for _ in range(len(screen.shown) + 1):
+    for _ in range(len(open_document(pilot.app).shown) + 1):  # type: ignore[arg-type]
         item = screen.focused_item()
         if item is not None and item.key == key:
             return item
         await pilot.press("tab")
-    raise AssertionError(f"no candidate {key} among {[i.key for i in screen.shown]}")
+    shown = open_document(pilot.app).shown  # type: ignore[arg-type]
+    raise AssertionError(f"no candidate {key} among {[i.key for i in shown]}")
 
 
 def candidate_rows(app: AnnotatorApp) -> list[str]:
