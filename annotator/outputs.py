@@ -80,11 +80,12 @@ def _refuse_if_protected(target: Path, real: Path, protect: Iterable[Path]) -> N
             same_name = Path(os.path.realpath(guarded)) == real
             same_file = identity is not None and identity == _identity(guarded)
             if same_name or same_file:
-                raise OutputError(
-                    f"{target}: that is the project {project}"
-                    + ("" if guarded == project else f" (its {guarded.name[len(project.name) :]})")
-                    + "; write the output to another path"
+                what = (
+                    f"the project itself ({project})"
+                    if guarded == project
+                    else f"the {guarded.name[len(project.name) :]} journal of the project {project}"
                 )
+                raise OutputError(f"{target}: that is {what}; write the output to another path")
 
 
 def _refuse_if_holding_project(target: Path, real: Path, protect: Iterable[Path]) -> None:

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from annotator.errors import StoreError
+from annotator.outputs import OutputKind, resolve_output
 from annotator.store.connection import Connection
 
 
@@ -19,10 +20,12 @@ def backup(db: Connection, target: Path, *, overwrite: bool) -> int:
     switched out of WAL into a single self-contained file, and only then renamed into
     place: an interrupted backup never leaves a half copy under the target's name.
     """
-    if target.resolve() == db.path.resolve():
-        raise StoreError(f"{target}: that is the project itself; back up to another file")
-    if target.exists() and not overwrite:
+    output = resolve_output(target, protect=[db.path])
+    if output.kind is not OutputKind.FILE:
+        raise StoreError(f"{target}: a backup is a database file; name a file to write")
+    if output.path.exists() and not overwrite:
         raise StoreError(f"{target}: already exists (use --force to replace it)")
+    target = output.path  # a symlink is followed: the file it names is replaced
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     temp.unlink(missing_ok=True)

@@ -150,3 +150,31 @@ def test_outputs_get_the_usual_mode(project: Path, tmp_path: Path) -> None:
 def test_a_folder_holding_the_project_is_refused(project: Path, tmp_path: Path) -> None:
     (tmp_path / ".annotator-export").write_text("brat\n", encoding="utf-8")
     assert_refused(annotator("export", "brat", "--db", project, "-o", tmp_path), project)
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_backup_onto_the_project_or_its_journal_is_refused(project: Path, suffix: str) -> None:
+    companion = project.with_name(project.name + suffix)
+    with Store.open(project) as store:  # an open project, as with a TUI running
+        store.add_span(store.document_ids()[0], "carol", 0, 3, "quote")
+        result = annotator("backup", "--db", project, "--force", companion)
+        assert result.returncode != 0, result.stdout + result.stderr
+        assert "project" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert spans_in(project) == 3
+
+
+def test_a_sharded_spacy_export_can_be_run_again(project: Path, tmp_path: Path) -> None:
+    pytest.importorskip("spacy")
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"text": "Germany and Turkey would guarantee it."}) + "\n")
+    assert annotator("import", more, "--db", project).returncode == 0
+    target = tmp_path / "shards"
+    for _ in range(2):
+        args = ("export", "spacy", "--db", project, "--layer", "alice", "--shard-docs", "1")
+        result = annotator(*args, "-o", target)
+        assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in target.iterdir() if p.suffix == ".spacy") == [
+        "00000.spacy",
+        "00001.spacy",
+    ]
