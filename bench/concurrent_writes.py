@@ -27,7 +27,9 @@ LABELS = ("demand", "guarantor", "quote", "attribution", "opinion")
 TEXT = "The envoy said the guarantees must be binding and verifiable. " * 40
 
 
-def _writer(db: str, name: str, start_at: float, seconds: float, counts: multiprocessing.Queue):
+def _writer(
+    db: str, name: str, start_at: float, seconds: float, counts: multiprocessing.Queue[int]
+) -> None:
     with Store.open(db) as store:
         documents = store.document_ids()
         while time.time() < start_at:
@@ -52,7 +54,7 @@ def store_rate(folder: Path, writers: int, seconds: float) -> float:
     with Store.create(db, load_scheme()[1], "builtin:bench") as store, store.transaction():
         store.import_documents([NewDocument(text=f"{n} {TEXT}") for n in range(8)])
     context = multiprocessing.get_context("spawn")
-    counts: multiprocessing.Queue = context.Queue()
+    counts: multiprocessing.Queue[int] = context.Queue()
     start_at = time.time() + 1.5  # every writer has opened the project by then
     processes = [
         context.Process(target=_writer, args=(str(db), f"ann{n}", start_at, seconds, counts))
@@ -66,7 +68,7 @@ def store_rate(folder: Path, writers: int, seconds: float) -> float:
     with Store.open(db) as store:
         assert store.integrity_check() == "ok"
         assert store.stats()["spans"] == total
-    return total / seconds
+    return float(total / seconds)
 
 
 def baseline_rate(folder: Path, seconds: float) -> float:

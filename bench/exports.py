@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -93,14 +95,14 @@ def phase_spacy_baseline(db: Path, out: Path) -> None:
     conn.close()
 
 
-PHASES = {
+PHASES: dict[str, Callable[[Path, Path], None]] = {
     "import": phase_import,
     "baseline-jsonl": phase_baseline_export,
     "baseline-spacy": phase_spacy_baseline,
-    "jsonl": lambda db, out: _export("jsonl", db, out),
-    "conll": lambda db, out: _export("conll", db, out),
-    "hf": lambda db, out: _export("hf", db, out),
-    "spacy": lambda db, out: _export("spacy", db, out),
+    "jsonl": partial(_export, "jsonl"),
+    "conll": partial(_export, "conll"),
+    "hf": partial(_export, "hf"),
+    "spacy": partial(_export, "spacy"),
 }
 
 
@@ -125,7 +127,8 @@ def run_child(name: str, *args: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    found: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return found
 
 
 def measure(docs: int, spans_per_doc: int) -> None:

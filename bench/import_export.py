@@ -48,7 +48,8 @@ def phase_baseline_import(corpus: Path, db: Path) -> None:
     stamp = datetime.now(UTC).isoformat(timespec="microseconds")
     insert_docs = "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)"
     insert_spans = "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?)"
-    docs, spans = [], []
+    docs: list[tuple[object, ...]] = []
+    spans: list[tuple[object, ...]] = []
     with conn, corpus.open("rb") as lines:
         for seq, line in enumerate(lines, start=1):
             record = json.loads(line)
@@ -145,7 +146,8 @@ def run_child(name: str, *args: Path) -> dict[str, float]:
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    found: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return found
 
 
 def startup_ratio(repeats: int = 20) -> tuple[float, float]:

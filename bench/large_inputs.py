@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ async def press_each(pilot: Any, keys: list[tuple[str, int]], timeout: float) ->
     for key, times in keys:
         each = []
         for _ in range(times):
-            cpu, _ = await timed(lambda key=key: pilot.press(key), timeout)
+            cpu, _ = await timed(partial(pilot.press, key), timeout)
             each.append(cpu * 1000)
         spent[key] = statistics.median(each)
     return spent
@@ -188,7 +189,8 @@ def run_child(*args: str) -> dict[str, Any]:
     )
     if done.returncode:
         raise SystemExit(f"child {args[:2]} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def ratio(value: float, base: float) -> str:

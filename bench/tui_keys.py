@@ -57,7 +57,7 @@ def key_sequence(count: int) -> list[str]:
 
 async def run_ours(text_file: Path, spans_file: Path, keys: int) -> dict[str, float]:
     from annotator.scheme import load_scheme
-    from annotator.store import NewDocument, Store
+    from annotator.store import NewDocument, Store, text_hash
     from annotator.tui import make_app
 
     text = text_file.read_text(encoding="utf-8")
@@ -69,7 +69,7 @@ async def run_ours(text_file: Path, spans_file: Path, keys: int) -> dict[str, fl
             store.import_documents(
                 [NewDocument(text=text, spans=[("bench", s, e, label) for s, e, label in spans])]
             )
-        doc_id = store.work_queue("bench")[0].doc_id
+        doc_id = text_hash(text)
         app = make_app(store, "bench")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -140,7 +140,8 @@ def measure(kind: str, text: Path, spans: Path, keys: int, bare: bool = False) -
         text=True,
         check=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    found: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return found
 
 
 def main() -> None:
