@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from annotator.models import reading_order
+
 
 class SpanLike(Protocol):
     @property
@@ -28,7 +30,11 @@ class SpanLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SpanRef:
-    """What the workbench keeps of a stored span: a tenth of the memory of the model."""
+    """What the workbench keeps of a stored span: a tenth of the memory of the model.
+
+    A handle (with the stored id), not another span type: it compares and sorts as
+    `models.SpanKey` and `models.reading_order` say, like every other span.
+    """
 
     id: int
     start: int
@@ -38,11 +44,6 @@ class SpanRef:
     @classmethod
     def of(cls, span: SpanLike) -> SpanRef:
         return cls(span.id or 0, span.start, span.end, span.label)
-
-
-def reading_order(span: SpanLike) -> tuple[int, int, str, int]:
-    """Sort key: by start, the longer (outer) span first, then label and id."""
-    return (span.start, -span.end, span.label, span.id or 0)
 
 
 def _inner_first(span: SpanLike) -> tuple[int, int, str, int]:
