@@ -1,6 +1,6 @@
 """Big inputs: a 20 MB single document and a 200,000-document corpus, imported and opened.
 
-    python bench/large_inputs.py [--mb 20] [--docs 200000] [--presses 20] [--timeout 300]
+    python bench/large_inputs.py [--mb 20] [--docs 200000] [--timeout 300] [--only big|corpus]
 
 Two child processes (each its own peak memory, max RSS):
 
