@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli.common import DEFAULT_DB, DbOption, info, reports_errors
+
+if TYPE_CHECKING:
+    from annotator.store import Store
 
 SAMPLE_DB = "sample.db"
 
@@ -65,7 +68,7 @@ def _safe_name(name: str) -> str:
     return cleaned[:64] or "annotator"
 
 
-def _run(store, annotator: str, doc: str | None) -> None:
+def _run(store: Store, annotator: str, doc: str | None) -> None:
     from annotator.tui import make_app
 
     try:
