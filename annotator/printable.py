@@ -8,40 +8,90 @@ character for one), so offsets computed on the text still line up with what is s
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
+REPLACEMENT = "\ufffd"
+ZWJ = "\u200d"
+"""Kept: it joins emoji into one picture (👩‍👩‍👧) and acts on nothing else."""
 BIDI_CONTROLS = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 )
+"""The direction overrides and marks (all in category Cf): what reorders a line."""
+_HIDDEN = frozenset({"Cf", "Cs", "Zl", "Zp"})
+"""Format characters (bidi, zero-width, soft hyphen), lone surrogates, line separators."""
+
+
+@lru_cache(maxsize=8192)
+def stand_in(char: str) -> str | None:
+    """The one table of stand-ins: what to show instead of `char`, None to show it as is.
+
+    C0 controls become their control pictures (␀ .. ␟: ␉ tab, ␊ LF, ␍ CR, ␛ ESC), DEL is
+    ␡, and C1 controls and the invisible or line-changing characters of `_HIDDEN` are
+    "�". The CLI's `printable`, JSON output and the workbench's text layout all use it,
+    so a character looks the same wherever it is shown.
+    """
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "\u2421"
+    if 0x80 <= code < 0xA0:
+        return REPLACEMENT
+    if char != ZWJ and unicodedata.category(char) in _HIDDEN:
+        return REPLACEMENT
+    return None
 
 
 def visible_char(char: str) -> str:
-    """The stand-in for one character: control pictures for C0, '·' style marks otherwise."""
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ .. ␟ (␉ for tab, ␊ for LF, ␍ for CR, ␛ for ESC)
-    if code == 0x7F:
-        return "␡"
-    if 0x80 <= code < 0xA0 or char in BIDI_CONTROLS:
-        return "�"
-    return char
+    """`char`, or its stand-in when it could act on a terminal."""
+    shown = stand_in(char)
+    return char if shown is None else shown
 
 
-_ACTIVE = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + sorted(BIDI_CONTROLS)
-_TABLE = {ord(char): visible_char(char) for char in _ACTIVE}
+def _json_escape(code: int) -> str:
+    """`\\uXXXX`, as a UTF-16 surrogate pair beyond the BMP (JSON has no longer escape)."""
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+class _Table(dict[int, int | str]):
+    """`str.translate` table filled from `stand_in` as code points are met.
+
+    Lone surrogates and format characters are spread over the whole code space, so the
+    table is built lazily rather than listed up front.
+    """
+
+    def __init__(self, keep: str = "", escape: bool = False) -> None:
+        super().__init__()
+        self.keep = keep
+        self.escape = escape
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        shown = stand_in(char)
+        if shown is None or char in self.keep or (self.escape and code < 0x20):
+            value: int | str = code
+        else:
+            value = _json_escape(code) if self.escape else shown
+        self[code] = value
+        return value
+
+
+_TABLES = {keep: _Table(keep) for keep in ("", "\n", "\t", "\n\t")}
 
 
 def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:
     """Replace every character that could act on a terminal by its visible stand-in."""
-    table = _TABLE
-    if keep_newlines or keep_tabs:
-        table = dict(_TABLE)
-        if keep_newlines:
-            del table[ord("\n")]
-        if keep_tabs:
-            del table[ord("\t")]
-    return text.translate(table)
+    if text.isascii() and text.isprintable():
+        return text
+    keep = ("\n" if keep_newlines else "") + ("\t" if keep_tabs else "")
+    return text.translate(_TABLES[keep])
 
 
-_JSON_ESCAPES = {ord(char): f"\\u{ord(char):04x}" for char in _ACTIVE if ord(char) >= 0x20}
+_JSON_ESCAPES = _Table(escape=True)
 """C0 controls are left out: JSON escapes them in strings, so raw ones are its layout."""
 
 

@@ -6,11 +6,12 @@ any text objects. Rows are kept as two integer lists; the cell map of a row is c
 demand.
 
 What is drawn is the stored text, literally. A few code points cannot be sent to a terminal
-as they are, so they are *shown* as a visible stand-in of the same meaning, never removed:
-C0 controls as their Unicode control pictures (ESC is "␛", so an ANSI escape shows as
-"␛[31m"), C1 controls, format characters (bidi overrides, zero-width spaces, soft hyphens),
-lone surrogates and line/paragraph separators as "�", a combining mark with nothing to sit
-on over a dotted circle. Tabs advance to the next tab stop. The line break of a paragraph
+as they are, so they are *shown* as a visible stand-in of the same meaning, never removed,
+from the one table the CLI uses too (`annotator.printable.stand_in`): C0 controls as their
+Unicode control pictures (ESC is "␛", so an ANSI escape shows as "␛[31m"), C1 controls,
+format characters (bidi overrides, zero-width spaces, soft hyphens), lone surrogates and
+line/paragraph separators as "�"; a combining mark with nothing to sit on goes over a
+dotted circle. Tabs advance to the next tab stop. The line break of a paragraph
 ("\\n", or "\\r\\n": the "\\r" belongs to the break) ends its row and is not drawn.
 
 Cell widths are measured per grapheme cluster with the same function Textual uses to lay
@@ -28,12 +29,12 @@ from functools import lru_cache
 
 from rich.cells import cell_len
 
+from annotator.printable import ZWJ, stand_in
+
 TAB_SIZE = 8
 MIN_WIDTH = 8
 ROW_MAP_CACHE = 2048
-REPLACEMENT = "\ufffd"
 DOTTED_CIRCLE = "\u25cc"
-ZWJ = "\u200d"
 
 # Code points that are one cell wide, printable and never join a neighbour: text made only
 # of these wraps and maps with plain arithmetic. Everything else takes the careful path.
@@ -43,22 +44,6 @@ _COMPLEX = re.compile(
 
 ROW_TEXT = 0
 ROW_SPACER = 1
-
-
-@lru_cache(maxsize=8192)
-def _stand_in(char: str) -> str | None:
-    """What to draw instead of `char`, or None when it is drawn as itself."""
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    if 0x80 <= code < 0xA0:
-        return REPLACEMENT
-    category = unicodedata.category(char)
-    if category in ("Cf", "Cs", "Zl", "Zp") and char != ZWJ:
-        return REPLACEMENT
-    return None
 
 
 @lru_cache(maxsize=8192)
@@ -89,8 +74,8 @@ def display_text(text: str) -> str:
         elif char == "\t":
             out.append(" ")
         else:
-            stand_in = _stand_in(char)
-            out.append(char if stand_in is None else stand_in)
+            shown = stand_in(char)
+            out.append(char if shown is None else shown)
     return "".join(out)
 
 
@@ -117,9 +102,9 @@ def clusters(text: str, start: int, end: int) -> list[Cluster]:
             out.append(Cluster(index, stop, "\t", -1))
             index = stop
             continue
-        stand_in = _stand_in(char)
-        if stand_in is not None:
-            out.append(Cluster(index, stop, stand_in, 1))
+        shown = stand_in(char)
+        if shown is not None:
+            out.append(Cluster(index, stop, shown, 1))
             index = stop
             continue
         # Gather what joins this character: marks, selectors, ZWJ and its partner, and the
@@ -129,8 +114,8 @@ def clusters(text: str, start: int, end: int) -> list[Cluster]:
         while stop < end:
             follower = text[stop]
             if follower == ZWJ:
-                stop += 2 if stop + 1 < end and _stand_in(text[stop + 1]) is None else 1
-            elif _joins_previous(follower) and _stand_in(follower) is None:
+                stop += 2 if stop + 1 < end and stand_in(text[stop + 1]) is None else 1
+            elif _joins_previous(follower) and stand_in(follower) is None:
                 stop += 1
             else:
                 break
