@@ -20,10 +20,6 @@ BEING_SPLIT = {
     "store.py": "into the store/ package of DESIGN.md",
     "tui/screens/review.py": "annotate and review share one EditingScreen base",
     "merge.py": "planning rules per part (documents, events, spans); no Size: reason yet",
-    # Pure statistics in five independent sections (Cohen, Fleiss, Krippendorff, unitizing
-    # alpha, span F1): to become the agreement/ package of DESIGN.md, once the change to
-    # its span F1 helpers being made now for the agreement report has landed.
-    "agreement.py": "into an agreement/ package, one module per coefficient family",
 }
 
 
