@@ -13,25 +13,21 @@ the review opens it.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import get_current_worker
 
 from annotator import agreement_table as tables
 from annotator.agreement_report import AgreementReport, build_report
 from annotator.agreement_table import Cell, scale_colour
-from annotator.errors import StoreError
-from annotator.store import Store
+from annotator.tui.reads import read_in_worker
 from annotator.tui.text_layout import display_text
 
 WORST = 50
@@ -105,19 +101,9 @@ class AgreementScreen(Screen[str | None]):
 
     def action_recompute(self) -> None:
         self.query_one("#agreement-body").loading = True
-        self._compute(self.path)
-
-    @work(thread=True, exclusive=True, group="agreement", exit_on_error=False)
-    def _compute(self, path: Path) -> None:
-        # Its own connection: the app's belongs to the UI thread.
-        try:
-            with Store.open(path) as store:
-                report = build_report(store)
-        except (StoreError, sqlite3.Error) as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_report, report)
+        read_in_worker(
+            self, self.path, build_report, self.show_report, self._failed, group="agreement"
+        )
 
     def _failed(self, message: str) -> None:
         self.query_one("#agreement-body").loading = False
