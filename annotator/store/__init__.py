@@ -46,6 +46,7 @@ from annotator.store.migrations import migrate, needs_migration
 from annotator.store.project import Project
 from annotator.store.queue import Queue
 from annotator.store.spans import Spans
+from annotator.store.tokens import Tokens
 
 __all__ = ["HistoryState", "ImportCounts", "NewDocument", "Store", "now", "text_hash", "title_of"]
 
@@ -60,6 +61,7 @@ class Store:
         self._documents = Documents(db, self._project)
         self._spans = Spans(db, self._project, self._documents)
         self._queue = Queue(db, self._documents)
+        self.tokens = Tokens(db)  # `annotator serve`'s access tokens (add, revoke, holder)
 
     # ----------------------------------------------------------------- lifecycle
 

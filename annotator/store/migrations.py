@@ -131,6 +131,20 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         """,
     ),
+    (
+        4,
+        """
+        -- `annotator serve`: one access token per person, kept only as its SHA-256
+        -- (store/tokens.py says why that hash). `lead` opens the review, else the
+        -- person's own queue. Not merged: access belongs to one project file.
+        CREATE TABLE tokens (
+            name    TEXT PRIMARY KEY,
+            lead    INTEGER NOT NULL CHECK (lead IN (0, 1)),
+            digest  TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]
