@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotator.models import reading_order
+from annotator.models import SpanKey, reading_order
 
 
 class SpanLike(Protocol):
@@ -44,6 +44,11 @@ class SpanRef:
     @classmethod
     def of(cls, span: SpanLike) -> SpanRef:
         return cls(span.id or 0, span.start, span.end, span.label)
+
+    @property
+    def key(self) -> SpanKey:
+        """What makes it the same span as one in another layer (its id does not)."""
+        return SpanKey(self.start, self.end, self.label)
 
 
 def _inner_first(span: SpanLike) -> tuple[int, int, str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
+from tui_helpers import workbench
 
 from annotator.adjudicate import ReviewItem
 from annotator.models import GOLD, SpanKey, Status
@@ -86,15 +87,15 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-async def focus_item(pilot: Pilot[Any], key: SpanKey) -> ReviewItem:
+async def focus_item(pilot: Pilot[None], key: SpanKey) -> ReviewItem:
     """Tab through the candidates (as the lead would) until the one with `key` is focused."""
-    screen = review_screen(pilot.app)  # type: ignore[arg-type]
-    for _ in range(len(open_document(pilot.app).shown) + 1):  # type: ignore[arg-type]
+    screen = review_screen(workbench(pilot))
+    for _ in range(len(open_document(workbench(pilot)).shown) + 1):
         item = screen.focused_item()
         if item is not None and item.key == key:
             return item
         await pilot.press("tab")
-    shown = open_document(pilot.app).shown  # type: ignore[arg-type]
+    shown = open_document(workbench(pilot)).shown
     raise AssertionError(f"no candidate {key} among {[i.key for i in shown]}")
 
 

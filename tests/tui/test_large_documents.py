@@ -9,7 +9,7 @@ the UI thread (`bench/large_inputs.py`).
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, add_doc, document_view, open_doc
+from tui_helpers import SIZE, add_doc, document_view, open_doc, workbench
 
 import annotator.tui.widgets.document_canvas as canvas
 from annotator.store import Store
@@ -42,4 +42,4 @@ async def test_a_document_is_laid_out_once_at_the_views_width(
         assert view.text != text
         assert widths == [layout.width]
         await pilot.press("pagedown", "ctrl+end")
-        assert document_view(pilot.app).caret_row() > 0  # type: ignore[arg-type]
+        assert document_view(workbench(pilot)).caret_row() > 0

@@ -24,7 +24,7 @@ from review_helpers import (
     settle,
 )
 from textual.pilot import Pilot
-from tui_helpers import HOSTILE, SIZE, add_doc, drawn_rows
+from tui_helpers import HOSTILE, SIZE, add_doc, drawn_rows, workbench
 
 from annotator.adjudicate import majority
 from annotator.agreement_report import build_report
@@ -228,7 +228,7 @@ async def test_adjudicated_then_next_and_document_keys(
     # Opening the review again starts with the first document (none left to do).
     async with make_app(project, "lead", review=True).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert review_screen(pilot.app).doc_id == seed  # type: ignore[arg-type]
+        assert review_screen(workbench(pilot)).doc_id == seed
 
 
 async def test_layers_show_one_annotator_or_gold_at_a_time(

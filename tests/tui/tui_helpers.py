@@ -38,10 +38,17 @@ def document_view(app: AnnotatorApp) -> DocumentView:
     return annotate_screen(app).query_one(DocumentView)
 
 
-async def open_doc(pilot: Pilot, doc_id: str) -> DocumentView:
-    pilot.app.open_document(doc_id)  # type: ignore[attr-defined]
+def workbench(pilot: Pilot[None]) -> AnnotatorApp:
+    """The pilot's app, as the workbench it is (so its methods are typed)."""
+    app = pilot.app
+    assert isinstance(app, AnnotatorApp), app
+    return app
+
+
+async def open_doc(pilot: Pilot[None], doc_id: str) -> DocumentView:
+    workbench(pilot).open_document(doc_id)
     await pilot.pause()
-    return document_view(pilot.app)  # type: ignore[arg-type]
+    return document_view(workbench(pilot))
 
 
 def drawn_rows(view: DocumentView) -> list[str]:

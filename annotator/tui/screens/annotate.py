@@ -335,7 +335,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             self.flash("Nothing to label here: move onto a word, or select some text")
             return
         key = SpanKey(*target, name)
-        existed = any(SpanKey(s.start, s.end, s.label) == key for s in self.spans.values())
+        existed = any(span.key == key for span in self.spans.values())
         stored = self._write(lambda: self.writer.add(self.doc_id, key))
         if stored is None:
             return
@@ -374,7 +374,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
 
     def _history(self, call: Callable[[str], Span | None], word: str) -> None:
         old = dict(self.spans)
-        before = {key: SpanKey(s.start, s.end, s.label) for key, s in old.items()}
+        before = {span_id: span.key for span_id, span in old.items()}
         if self._write(lambda: call(self.doc_id) or True) is None:
             return
         try:
@@ -383,7 +383,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             self.notify(str(exc), severity="error")
             return
         self.spans = {span.id: span for span in map(SpanRef.of, fresh)}
-        after = {key: SpanKey(s.start, s.end, s.label) for key, s in self.spans.items()}
+        after = {span_id: span.key for span_id, span in self.spans.items()}
         changed = [key for key in after if before.get(key) != after[key]]
         removed = [key for key in before if key not in after]
         focus = changed[0] if changed else None

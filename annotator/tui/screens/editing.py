@@ -178,7 +178,7 @@ class EditingScreen(Screen[None], Generic[T]):
         doc_id = self.doc_id
         if doc_id is None:
             return
-        key = SpanKey(target.start, target.end, target.label)
+        key = SpanKey(target.start, target.end, target.label)  # a SpanRef or a ReviewItem
         changes = SpanKey(
             key.start if start is None else start,
             key.end if end is None else end,
