@@ -218,6 +218,14 @@ def export(
     hf_format: Annotated[
         str, typer.Option(help="hf: parquet, jsonl, or parquet,jsonl.")
     ] = "parquet",
+    raw_cells: Annotated[
+        bool,
+        typer.Option(
+            "--raw-cells",
+            help="csv: write cells as stored. By default a cell starting with =, +, -, @, "
+            "tab or CR gets a leading ' so that spreadsheets do not run it as a formula.",
+        ),
+    ] = False,
 ) -> None:
     """Export the project; the output appears only when it is complete.
 
@@ -225,7 +233,8 @@ def export(
     --allow-lossy is given.
     """
     from annotator.cli.common import open_store
-    from annotator.exporters import ExportOptions, get_exporter, run_export
+    from annotator.errors import AnnotatorError
+    from annotator.exporters import ExportOptions, get_exporter, options_for, run_export
     from annotator.offsets import OFFSET_UNITS
     from annotator.split import parse_ratios
 
@@ -248,6 +257,10 @@ def export(
         shard_docs=shard_docs,
         hf_formats=hf_formats,
     )
+    try:
+        options = options_for(exporter, options, **({"raw_cells": True} if raw_cells else {}))
+    except AnnotatorError as exc:
+        raise typer.BadParameter(f"{exc} (it is a csv option)", param_hint="--raw-cells") from None
     as_folder = exporter.folder or options.split is not None
     default = f"{db.stem}-{exporter.name}" if as_folder else f"{db.stem}{exporter.suffix}"
     target = output or Path("exports") / default

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -113,6 +113,23 @@ def run_export(
     if not isinstance(options, exporter.options_model):
         options = exporter.options_model(**vars(options))
     return exporter.export(store, target, layers, options)
+
+
+def options_for(exporter: Exporter, options: ExportOptions, **specific: object) -> ExportOptions:
+    """`options` as the exporter's own model, with values only that format takes.
+
+    A format declares its own settings by subclassing `ExportOptions` (e.g. `CsvOptions`
+    adds `raw_cells`); a value its model does not declare is refused, never ignored.
+
+    Raises:
+        AnnotatorError: naming the values the format does not take.
+    """
+    model = exporter.options_model or ExportOptions
+    declared = {item.name for item in fields(model)}
+    unknown = [name for name in specific if name not in declared]
+    if unknown:
+        raise AnnotatorError(f"the {exporter.name} export takes no {', '.join(unknown)} option")
+    return model(**{**vars(options), **specific})
 
 
 def available() -> list[str]:

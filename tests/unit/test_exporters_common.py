@@ -12,7 +12,15 @@ from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.errors import AnnotatorError
-from annotator.exporters import ExportOptions, ExportReport, available, get_exporter, run_export
+from annotator.exporters import (
+    ExportOptions,
+    ExportReport,
+    available,
+    get_exporter,
+    options_for,
+    run_export,
+)
+from annotator.exporters.csv import CsvOptions
 from annotator.exporters.jsonl import JsonlExporter
 from annotator.ingest import import_file
 from annotator.split import assign_splits, parse_ratios, split_sizes
@@ -27,7 +35,7 @@ def corpus(store: Store) -> Store:
     return store
 
 
-def run(*args: str, code: int = 0) -> tuple[str, str]:
+def run(*args: str | Path, code: int = 0) -> tuple[str, str]:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert result.exit_code == code, (result.stdout, result.stderr)
     return result.stdout, result.stderr
@@ -51,7 +59,7 @@ def test_every_issue_format_is_registered_native_first() -> None:
         assert exporter.name == name
         assert isinstance(exporter.suffix, str)
         assert isinstance(exporter.folder, bool)
-        assert exporter.options_model is ExportOptions
+        assert exporter.options_model is (CsvOptions if name == "csv" else ExportOptions)
         assert isinstance(exporter.represents_overlap, bool)
         assert isinstance(exporter.represents_nesting, bool)
     assert {name for name in names if get_exporter(name).folder} == {"brat", "hf", "label-studio"}
@@ -129,6 +137,18 @@ def test_an_exporter_is_called_as_it_declares(corpus: Store) -> None:
     assert Path("ids.txt").read_text("utf-8").splitlines() == corpus.document_ids()
 
 
+def test_format_options_go_to_the_format_that_declares_them() -> None:
+    base = ExportOptions(seed=3, offsets="utf16")
+    csv_options = options_for(get_exporter("csv"), base, raw_cells=True)
+    assert isinstance(csv_options, CsvOptions) and csv_options.raw_cells
+    assert (csv_options.seed, csv_options.offsets) == (3, "utf16")
+    assert options_for(get_exporter("csv"), base) == CsvOptions(seed=3, offsets="utf16")
+    assert type(options_for(get_exporter("conll"), base)) is ExportOptions
+    with pytest.raises(AnnotatorError, match="the conll export takes no raw_cells option"):
+        options_for(get_exporter("conll"), base, raw_cells=True)
+    assert options_for(_NoOptions(), base) == base  # type: ignore[arg-type]
+
+
 def test_splits_are_exact_deterministic_and_disjoint() -> None:
     ids = [f"doc-{n}" for n in range(101)]
     first = assign_splits(ids, (0.8, 0.1, 0.1), seed=7)
@@ -165,7 +185,9 @@ def test_single_layer_formats_default_to_gold_and_refuse_all(corpus: Store) -> N
     assert not Path("x.jsonl").exists()
 
 
-def test_a_failed_export_leaves_the_previous_output(corpus: Store, monkeypatch) -> None:
+def test_a_failed_export_leaves_the_previous_output(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     exporter = get_exporter("conll")
     exporter.export(corpus, Path("out.conll"), None, ExportOptions())
     before = Path("out.conll").read_bytes()
