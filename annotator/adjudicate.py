@@ -39,12 +39,12 @@ class Candidate:
 
 
 def majority(spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str]) -> list[SpanKey]:
-    """Spans that more than half of `annotators` marked exactly (same offsets and label)."""
+    """Spans that more than half of `annotators` marked exactly, in reading order."""
     votes: Counter[SpanKey] = Counter()
     for name in annotators:
-        votes.update(set(spans.get(name, ())))
+        votes.update({SpanKey(*key) for key in spans.get(name, ())})
     needed = len(annotators) // 2 + 1
-    return sorted(key for key, count in votes.items() if count >= needed)
+    return sorted((key for key, count in votes.items() if count >= needed), key=reading_order)
 
 
 def layers_of(spans: Iterable[Span], annotators: Sequence[str]) -> dict[str, list[SpanKey]]:
@@ -89,14 +89,17 @@ def majority_into_gold(
 def candidates(
     spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str]
 ) -> list[Candidate]:
-    """Every distinct span of a document, classified by how the annotators differ on it."""
-    by_name = {name: set(spans.get(name, ())) for name in annotators}
+    """Every distinct span of a document, classified by how the annotators differ on it.
+
+    In reading order, like every list of spans.
+    """
+    by_name = {name: {SpanKey(*key) for key in spans.get(name, ())} for name in annotators}
     owners: dict[SpanKey, list[str]] = {}
     for name in annotators:
         for key in by_name[name]:
             owners.setdefault(key, []).append(name)
     result = []
-    for key, names in sorted(owners.items()):
+    for key, names in sorted(owners.items(), key=lambda pair: reading_order(pair[0])):
         start, end, label = key
         if len(names) == len(annotators):
             kind = Agreement.ALL

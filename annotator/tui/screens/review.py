@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 
 from annotator.adjudicate import ReviewItem, majority_into_gold
-from annotator.models import Span, SpanKey
+from annotator.models import Span, SpanKey, reading_order
 from annotator.tui.screens.choosers import label_chooser, quoted
 from annotator.tui.screens.editing import editing_bindings
 from annotator.tui.screens.review_browser import ReviewBrowser
@@ -192,7 +192,8 @@ class ReviewScreen(ReviewBrowser):
             return
         self.reload()
         after = self.doc.gold_keys() if self.doc is not None else set()
-        back, gone = sorted(after - before), sorted(before - after)
+        back = sorted(after - before, key=reading_order)
+        gone = sorted(before - after, key=reading_order)
         changed = back[0] if back else (gone[0] if gone else None)
         if changed is not None:
             self.reload(focus=changed)
