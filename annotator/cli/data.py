@@ -52,6 +52,14 @@ def import_(
             "--add-labels", help="Add labels the scheme lacks (free key and colour each)."
         ),
     ] = False,
+    tag_columns: Annotated[
+        str | None,
+        typer.Option(
+            "--tag-columns",
+            help="CoNLL: the tag columns to read, each into --layer or a named layer "
+            "(e.g. 2 or 2,3=predicted; default: all, competing ones into layers column-N).",
+        ),
+    ] = None,
 ) -> None:
     """Import documents (and their spans); each file is imported wholly or not at all."""
     from annotator.errors import InputError
@@ -63,6 +71,13 @@ def import_(
     if offsets not in OFFSET_UNITS:
         raise typer.BadParameter(f"use one of {', '.join(OFFSET_UNITS)}", param_hint="--offsets")
     _check_layers([layer])
+    if tag_columns is not None:
+        from annotator.ingest.tag_columns import parse_tag_columns
+
+        try:
+            parse_tag_columns(tag_columns, "--tag-columns")
+        except InputError as exc:
+            raise typer.BadParameter(exc.reason, param_hint="--tag-columns") from exc
     files = plan_imports(paths, format)
     created = ensure_project(db, scheme)
     if created is not None:
@@ -81,6 +96,7 @@ def import_(
                     format=file_format,
                     offsets=offsets,
                     add_labels=add_labels,
+                    tag_columns=tag_columns,
                 )
             except InputError as exc:
                 error(str(exc))

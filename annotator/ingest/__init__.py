@@ -61,6 +61,8 @@ class ReadOptions:
     offsets: str = "codepoint"
     """How the file counts offsets: `codepoint` or `utf16` (JavaScript tools)."""
     predictions_layer: str = "predictions"
+    tag_columns: str | None = None
+    """CoNLL: which tag columns to read, into which layers (`2,3=predicted`)."""
     notes: list[str] = field(default_factory=list)
     label_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     """label -> `(file, line)` where it first appears, from readers whose documents carry
@@ -172,7 +174,8 @@ def _read_native(
 
 def reader_for(format: str) -> Reader:
     module_name, attribute = READERS[format].split(":")
-    return getattr(importlib.import_module(module_name), attribute)
+    reader: Reader = getattr(importlib.import_module(module_name), attribute)
+    return reader
 
 
 def read_file(
@@ -197,6 +200,7 @@ def import_file(
     format: str | None = None,
     offsets: str = "codepoint",
     add_labels: bool = False,
+    tag_columns: str | None = None,
 ) -> FileResult:
     """Import one file (or brat folder) in one transaction: wholly in, or wholly out.
 
@@ -208,7 +212,9 @@ def import_file(
         raise InputError(str(path), None, f"unknown offset unit {offsets!r}")
     format = format or detect_format(path)
     result = FileResult(str(path), format=format)
-    options = ReadOptions(default_layer=default_layer, offsets=offsets, notes=result.notes)
+    options = ReadOptions(
+        default_layer=default_layer, offsets=offsets, notes=result.notes, tag_columns=tag_columns
+    )
     batch: list[NewDocument] = []
     unknown: dict[str, tuple[str, int | None]] = {}
     """label -> `(file, line)` where it first appears"""

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from annotator.errors import InputError
 from annotator.ingest import Progress
@@ -38,6 +38,27 @@ def json_problem(exc: ValueError | RecursionError) -> str:
     return f"invalid JSON: {exc}"
 
 
+def split_lines(handle: IO[bytes]) -> Iterator[tuple[bytes, int]]:
+    """`(line without its end, bytes read so far)`, for LF, CRLF and CR-only files alike.
+
+    Iterating a binary file splits at LF only, so a CR-only file (classic Mac, some
+    exporters) would be one line and its tokens or records silently lost; a lone CR ends a
+    line as in Python's universal newlines. Streams: one (LF-delimited) chunk at a time.
+    """
+    done = 0
+    for raw in handle:
+        done += len(raw)
+        body = raw[:-1] if raw.endswith(b"\n") else raw
+        if body.endswith(b"\r"):
+            body = body[:-1]
+        if b"\r" in body:
+            pieces = body.split(b"\r")
+            for piece in pieces[:-1]:
+                yield piece, done
+            body = pieces[-1]
+        yield body, done
+
+
 def read_json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int, Any]]:
     """`(line number, parsed value)` per non-blank line; bad UTF-8 or JSON names the line."""
     name = str(path)
@@ -47,8 +68,7 @@ def read_json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int
         raise InputError(name, None, f"cannot read: {exc.strerror or exc}") from exc
     done = 0
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            done += len(raw)
+        for number, (raw, done) in enumerate(split_lines(handle), start=1):
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             if not raw.strip():

@@ -11,8 +11,15 @@ neither, each sentence is a document. The text is rebuilt from the tokens: a sen
 `# text =` comment is used when the tokens can be found in it in order, else tokens are
 joined by a space (none after `SpaceAfter=No`), sentences by a line break. Tags are read
 leniently, as conlleval does (an `I-` after `O` opens a chunk), so strict IOB2 files and
-IOB1 files read alike. Every tag column goes to the same layer; identical spans from two
-columns are stored once.
+IOB1 files read alike. Lines may end in LF, CRLF or CR alone.
+
+Several tag columns: when each holds one label (a column per label or nesting level, as
+our export writes them) they are one annotation, read into one layer (identical spans
+stored once). When two or more hold several labels each (conlleval's gold, predicted), the
+first goes to the import's layer and each further one to a layer named after its column
+(`column-3`, or its CoNLL-U Plus name), with a note. `--tag-columns 2,3=predicted`
+chooses the columns and their layers. The layout is decided on the whole file, so files
+with several tag columns are read whole before their documents are handed on.
 """
 
 from __future__ import annotations
@@ -24,10 +31,17 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
-from annotator.ingest.common import bad_utf8
+from annotator.ingest.common import bad_utf8, split_lines
+from annotator.ingest.tag_columns import (
+    TAG,
+    check_chosen,
+    chunks,
+    column_layers,
+    competing,
+    parse_tag_columns,
+)
 from annotator.models import NewDocument
 
-TAG = re.compile(r"^(?:O|([BIESLU])-(.+))$")
 DOCSTART = "-DOCSTART-"
 INDEX = re.compile(r"^\d+$")
 SKIPPED_INDEX = re.compile(r"^\d+[-.]\d+$")  # CoNLL-U multiword ranges and empty nodes
@@ -41,6 +55,8 @@ class Layout:
     token: int
     tags: list[int]
     misc: int | None
+    layers: list[str] | None = None
+    """The layer of each tag column; None until the whole file is read (see `finish`)."""
 
 
 @dataclass
@@ -76,6 +92,13 @@ class _Reader:
         self.column_names: list[str] | None = None
         self.by_document = False
         self.current: DocumentBuffer | None = None
+        self.chosen = (
+            parse_tag_columns(options.tag_columns, self.name) if options.tag_columns else None
+        )
+        self.labels: list[set[str]] = []
+        """Labels seen per tag column (two at most: enough to tell the layouts apart)."""
+        self.pending: list[tuple[NewDocument, list[tuple[int, int, int, str]]]] = []
+        """Documents held back until `finish` knows the layer of every tag column."""
 
     def fail(self, line: int | None, reason: str) -> InputError:
         return InputError(self.name, line, reason)
@@ -90,12 +113,11 @@ class _Reader:
         block: list[tuple[int, str]] = []
         done = 0
         with handle:
-            for number, raw in enumerate(handle, start=1):
-                done += len(raw)
+            for number, (raw, done) in enumerate(split_lines(handle), start=1):
                 if number == 1:
                     raw = raw.removeprefix(b"\xef\xbb\xbf")
                 try:
-                    line = raw.decode("utf-8").rstrip("\r\n")
+                    line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     raise self.fail(number, bad_utf8(raw, f"column {exc.start + 1}")) from exc
                 if line.strip():
@@ -109,7 +131,8 @@ class _Reader:
             if block:
                 yield from self.block(block)
         if self.current is not None and self.current.sentences:
-            yield self.document(self.current)
+            yield from self.emit(self.current)
+        yield from self.finish()
         if progress is not None:
             progress(done)
 
@@ -141,7 +164,7 @@ class _Reader:
 
     def start_document(self, line: int, doc_id: str | None) -> Iterator[NewDocument]:
         if self.current is not None and self.current.sentences:
-            yield self.document(self.current)
+            yield from self.emit(self.current)
         self.by_document = True
         self.current = DocumentBuffer(line, doc_id)
 
@@ -177,7 +200,7 @@ class _Reader:
         single = DocumentBuffer(comments[0][0] if comments else body[0][0])
         single.comments = kept_comments
         single.sentences.append(sentence)
-        yield self.document(single)
+        yield from self.emit(single)
 
     # ------------------------------------------------------------------ layout
 
@@ -220,12 +243,28 @@ class _Reader:
             for i in range(width)
             if i not in (index, token, misc) and all(TAG.match(v) for v in values[i])
         ]
-        ignored = [i + 1 for i in range(width) if i not in (index, token, misc, *tags)]
+        layers = None
+        if self.chosen is not None:
+            check_chosen(self.chosen, width, index, token, self.name, body[0][0])
+            chosen = {i for i, _ in self.chosen}
+            unread = [i + 1 for i in tags if i not in chosen]
+            if unread:
+                self.options.notes.append(
+                    f"{self.name}: tag column(s) {', '.join(map(str, unread))} not imported "
+                    "(not in --tag-columns)"
+                )
+            tags = [i for i, _ in self.chosen]
+            layers = [layer or self.options.default_layer for _, layer in self.chosen]
+        elif len(tags) < 2:
+            layers = [self.options.default_layer] * len(tags)
+        self.labels = [set() for _ in tags]
+        used = {index, token, misc, *tags}  # a set: a line may have 100,000 columns
+        ignored = [i + 1 for i in range(width) if i not in used]
         if ignored:
             self.options.notes.append(
                 f"{self.name}: column(s) {', '.join(map(str, ignored))} hold no tags; ignored"
             )
-        return Layout(tabs, width, index, token, tags, misc)
+        return Layout(tabs, width, index, token, tags, misc, layers)
 
     def parse(self, body: list[tuple[int, str]]) -> Sentence:
         layout = self.layout
@@ -255,31 +294,69 @@ class _Reader:
 
     # ---------------------------------------------------------------- documents
 
-    def document(self, buffer: DocumentBuffer) -> NewDocument:
+    def emit(self, buffer: DocumentBuffer) -> Iterator[NewDocument]:
+        """The buffer's document, or nothing yet while the tag columns' layers are open."""
+        document, spans = self.document(buffer)
+        layout = self.layout
+        if layout is None or layout.layers is None:
+            self.pending.append((document, spans))
+            return
+        document.spans = [(layout.layers[k], start, end, label) for k, start, end, label in spans]
+        yield document
+
+    def finish(self) -> Iterator[NewDocument]:
+        """Decide where several tag columns go (see `tag_columns`), then release documents."""
+        layout = self.layout
+        if layout is None or not self.pending:
+            return
+        default = self.options.default_layer
+        if layout.layers is None:
+            if not competing(self.labels):
+                layout.layers = [default] * len(layout.tags)
+            else:
+                names = self.column_names
+                layout.layers, note = column_layers(
+                    layout.tags,
+                    names if names and len(names) == layout.width else None,
+                    default,
+                    self.name,
+                )
+                self.options.notes.append(f"{self.name}: {note}")
+        for document, spans in self.pending:
+            document.spans = [(layout.layers[k], s, e, label) for k, s, e, label in spans]
+            yield document
+        self.pending = []
+
+    def document(
+        self, buffer: DocumentBuffer
+    ) -> tuple[NewDocument, list[tuple[int, int, int, str]]]:
+        """The document, and its spans as `(tag column ordinal, start, end, label)`."""
         parts: list[str] = []
-        spans: list[tuple[str, int, int, str]] = []
+        spans: list[tuple[int, int, int, str]] = []
         offset = 0
-        layer = self.options.default_layer
         for sentence in buffer.sentences:
             if parts:
                 parts.append("\n")
                 offset += 1
             text, starts = _sentence_text(sentence)
             parts.append(text)
-            for column in sentence.columns:
-                for first, last, label in _chunks(column):
+            for k, column in enumerate(sentence.columns):
+                seen = self.labels[k]
+                for first, last, label in chunks(column):
                     end = starts[last - 1] + len(sentence.tokens[last - 1])
-                    spans.append((layer, offset + starts[first], offset + end, label))
+                    spans.append((k, offset + starts[first], offset + end, label))
+                    if len(seen) < 2:
+                        seen.add(label)
             offset += len(text)
         meta = {"comments": buffer.comments} if buffer.comments else {}
-        return NewDocument(
+        document = NewDocument(
             text="".join(parts),
             id=buffer.doc_id,
             source=self.path.name,
             meta=meta,
-            spans=spans,
             line=buffer.line,
         )
+        return document, spans
 
 
 def _is_index(value: str) -> bool:
@@ -315,27 +392,3 @@ def _sentence_text(sentence: Sentence) -> tuple[str, list[int]]:
     if text.endswith(" "):
         text = text[:-1]
     return text, starts
-
-
-def _chunks(tags: list[str]) -> Iterator[tuple[int, int, str]]:
-    """`(first, last, label)` token ranges, read leniently as conlleval does."""
-    label: str | None = None
-    first = 0
-    for position, tag in enumerate(tags):
-        match = TAG.match(tag)
-        assert match is not None
-        prefix, name = match.group(1), match.group(2)
-        if prefix is None:
-            if label is not None:
-                yield first, position, label
-            label = None
-            continue
-        if prefix in "BSU" or name != label:
-            if label is not None:
-                yield first, position, label
-            label, first = name, position
-        if prefix in "ESLU":
-            yield first, position + 1, name
-            label = None
-    if label is not None:
-        yield first, len(tags), label

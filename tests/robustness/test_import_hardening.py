@@ -1,0 +1,167 @@
+"""Importers trust nothing: hostile sizes, every line ending, files written by other tools.
+
+Each test here was written against a defect and failed before its fix.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from annotator.cli import app
+from annotator.errors import InputError
+from annotator.ingest import ReadOptions, import_file
+from annotator.ingest.conll import read_conll
+from annotator.store import Store
+
+runner = CliRunner()
+
+
+def spans_of(store: Store) -> list[tuple[str, str, str]]:
+    """`(layer, covered text, label)` of every stored span, sorted."""
+    found = []
+    for document in store.iter_documents():
+        for span in store.spans(document.id):
+            found.append((span.layer, document.text[span.start : span.end], span.label))
+    return sorted(found)
+
+
+# ------------------------------------------------------------------------------ CoNLL
+
+
+@pytest.mark.parametrize("tag", ["O", "B-demand"])
+def test_a_conll_line_of_100000_columns_is_read_in_linear_time(
+    store: Store, tmp_path: Path, tag: str
+) -> None:
+    path = tmp_path / "wide.conll"
+    path.write_text("Kyiv " + " ".join([tag] * 100_000) + "\nrefused " + "O " * 100_000 + "\n")
+    started = time.perf_counter()
+    documents = list(read_conll(path, ReadOptions(), None))
+    assert time.perf_counter() - started < 3.0
+    assert [d.text for d in documents] == ["Kyiv refused"]
+    started = time.perf_counter()
+    import_file(store, path)
+    assert time.perf_counter() - started < 5.0
+    expected = [("gold", "Kyiv", "demand")] if tag != "O" else []
+    assert spans_of(store) == expected
+
+
+CONLL = "Lavrov B-guarantor\nsaid O\n\nKyiv B-demand\nrefused O\nagain O\n"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_conll_reads_alike_with_every_line_ending(
+    store: Store, tmp_path: Path, ending: str
+) -> None:
+    path = tmp_path / "x.conll"
+    path.write_bytes(CONLL.replace("\n", ending).encode())
+    result = import_file(store, path)
+    assert result.counts.documents == 2
+    assert sorted(d.text for d in store.iter_documents()) == ["Kyiv refused again", "Lavrov said"]
+    assert spans_of(store) == [("gold", "Kyiv", "demand"), ("gold", "Lavrov", "guarantor")]
+
+
+def test_conll_errors_count_lines_in_cr_only_files(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bad.conll"
+    path.write_bytes(b"Kyiv B-demand\rrefused O\r\rLavrov X-guarantor\r")
+    with pytest.raises(InputError, match=r"bad.conll:4: column 2: 'X-guarantor' is not a tag"):
+        import_file(store, path)
+
+
+CONLLEVAL = "Lavrov B-guarantor B-guarantor\nsaid O B-demand\nKyiv B-demand O\nrefused O O\n"
+
+
+def test_conlleval_gold_and_predicted_columns_go_to_separate_layers(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "eval.conll"
+    path.write_text(CONLLEVAL, "utf-8")
+    result = import_file(store, path)
+    assert spans_of(store) == [
+        ("column-3", "Lavrov", "guarantor"),
+        ("column-3", "said", "demand"),
+        ("gold", "Kyiv", "demand"),
+        ("gold", "Lavrov", "guarantor"),
+    ]
+    note = " ".join(result.notes)
+    assert "column 3" in note and "layer column-3" in note and "--tag-columns" in note
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("2", [("gold", "Kyiv", "demand"), ("gold", "Lavrov", "guarantor")]),
+        ("3", [("gold", "Lavrov", "guarantor"), ("gold", "said", "demand")]),
+        (
+            "2,3=predicted",
+            [
+                ("gold", "Kyiv", "demand"),
+                ("gold", "Lavrov", "guarantor"),
+                ("predicted", "Lavrov", "guarantor"),
+                ("predicted", "said", "demand"),
+            ],
+        ),
+        (
+            "2,3",  # both into the import's layer: identical spans are stored once
+            [
+                ("gold", "Kyiv", "demand"),
+                ("gold", "Lavrov", "guarantor"),
+                ("gold", "said", "demand"),
+            ],
+        ),
+    ],
+)
+def test_tag_columns_choose_what_is_read_and_where(
+    store: Store, tmp_path: Path, choice: str, expected: list[tuple[str, str, str]]
+) -> None:
+    path = tmp_path / "eval.conll"
+    path.write_text(CONLLEVAL, "utf-8")
+    import_file(store, path, tag_columns=choice)
+    assert spans_of(store) == expected
+
+
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        ("1", "column 1 holds the tokens"),
+        ("4", "no column 4"),
+        ("x", "--tag-columns"),
+        ("2=bad name", "bad name"),
+    ],
+)
+def test_bad_tag_columns_are_refused_clearly(
+    store: Store, tmp_path: Path, choice: str, message: str
+) -> None:
+    path = tmp_path / "eval.conll"
+    path.write_text(CONLLEVAL, "utf-8")
+    with pytest.raises(InputError, match=message):
+        import_file(store, path, tag_columns=choice)
+    assert spans_of(store) == []
+
+
+def test_one_label_per_column_files_still_read_into_one_layer(store: Store, tmp_path: Path) -> None:
+    """Our own export (and nested-NER files) give every label its own column: one layer."""
+    path = tmp_path / "ours.conll"
+    path.write_text(
+        "-DOCSTART- O O\n\nLavrov B-guarantor B-quote\nsaid O I-quote\n\nKyiv O O\n", "utf-8"
+    )
+    result = import_file(store, path)
+    assert spans_of(store) == [("gold", "Lavrov", "guarantor"), ("gold", "Lavrov said", "quote")]
+    assert not any("--tag-columns" in note for note in result.notes)
+
+
+def test_the_import_command_takes_tag_columns(tmp_path: Path) -> None:
+    path = tmp_path / "eval.conll"
+    path.write_text(CONLLEVAL, "utf-8")
+    db = tmp_path / "p.db"
+    bad = runner.invoke(app, ["import", str(path), "--db", str(db), "--tag-columns", "2=no way"])
+    assert bad.exit_code == 2 and "--tag-columns" in bad.output
+    done = runner.invoke(app, ["import", str(path), "--db", str(db), "--tag-columns", "3=pred"])
+    assert done.exit_code == 0, done.output
+    with Store.open(db) as store:
+        assert spans_of(store) == [("pred", "Lavrov", "guarantor"), ("pred", "said", "demand")]
+    again = runner.invoke(app, ["import", str(path), "--db", str(tmp_path / "q.db")])
+    assert again.exit_code == 0 and "layer column-3" in again.output
