@@ -12,6 +12,9 @@ token boundaries is aligned by an explicit policy (`--align`):
 `doc.ents` takes the spans when none overlap on tokens; in a document where some do, it
 takes the longest non-overlapping ones and marks the tokens of the others as missing
 (neither entity nor `O`), so an NER model is never taught that a labelled span is outside.
+Whitespace at the edges of a span (an imported `"\tObservers said"`) is left out of its
+entity, since spaCy's NER cannot train on it (E024), and a span of only whitespace is no
+entity at all; each is listed in the notes, and `doc.spans` keeps them as stored.
 Document id, source and layer are kept in `doc.user_data`.
 
 A DocBin is built in memory; to keep memory flat, an export of more documents than
@@ -39,7 +42,7 @@ class SpacyState:
     def __init__(self, options: ExportOptions, sizes: dict[str | None, int]) -> None:
         try:
             import spacy
-            from spacy.tokens import Doc, DocBin
+            from spacy.tokens import Doc, DocBin, Span
             from spacy.util import filter_spans
         except ImportError:
             raise extra_needed("spacy", "spacy") from None
@@ -49,6 +52,7 @@ class SpacyState:
             raise AnnotatorError(f"--lang {options.lang!r}: spaCy has no such language") from exc
         self.Doc = Doc
         self.DocBin = DocBin
+        self.Span = Span
         self.filter_spans = filter_spans
         self.key = options.spans_key
         self.policy = options.align or "split"
@@ -79,7 +83,7 @@ class SpacyPart:
         made, doc = self.make_spans(document, doc, spans)
         doc.spans[state.key] = [span for span, _ in made]
         if made:
-            self.set_ents(doc, [span for span, _ in made])
+            self.set_ents(doc, self.entities(document, doc, made))
         doc.user_data["id"] = document.id
         doc.user_data["source"] = document.source
         doc.user_data["layer"] = state.layer
@@ -173,6 +177,48 @@ class SpacyPart:
         rebuilt = self.state.Doc(doc.vocab, words=words, spaces=spaces)
         assert rebuilt.text == doc.text
         return rebuilt
+
+    def entities(self, document: Document, doc: Any, made: list[tuple[Any, SpanRow]]) -> list[Any]:
+        """The spans as `doc.ents` takes them: without whitespace tokens at their edges.
+
+        spaCy's NER cannot begin or end an entity on whitespace: its oracle fails with
+        E024 during training. Each trimmed span, and each span of only whitespace (left
+        out), is listed in the notes; `doc.spans` keeps them exactly as stored.
+        """
+        text = document.text
+        ents = []
+        for span, row in made:
+            start, end = span.start_char, span.end_char
+            if start >= end or not (text[start].isspace() or text[end - 1].isspace()):
+                ents.append(span)
+                continue
+            first, last = span.start, span.end
+            while first < last and doc[first].is_space:
+                first += 1
+            while last > first and doc[last - 1].is_space:
+                last -= 1
+            if first == last:
+                self.report.notes.append(
+                    describe(
+                        document.id,
+                        row,
+                        text,
+                        "only whitespace: not in doc.ents (exact in doc.spans)",
+                    )
+                )
+                continue
+            trimmed = self.state.Span(doc, first, last, label=span.label)
+            ents.append(trimmed)
+            self.report.notes.append(
+                describe(
+                    document.id,
+                    row,
+                    text,
+                    f"trimmed to {trimmed.start_char}-{trimmed.end_char} {trimmed.text!r} in "
+                    "doc.ents (whitespace at its edges; exact in doc.spans)",
+                )
+            )
+        return ents
 
     def set_ents(self, doc: Any, spans: list[Any]) -> None:
         ordered = sorted(spans, key=lambda span: (span.start, span.end))

@@ -6,6 +6,7 @@ import itertools
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import export, stored_spans
@@ -16,7 +17,7 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import DocBin  # noqa: E402
 
 
-def load(path: Path) -> list:
+def load(path: Path) -> list[Any]:
     nlp = spacy.blank("en")
     files = sorted(path.glob("*.spacy")) if path.is_dir() else [path]
     return [doc for file in files for doc in DocBin().from_disk(file).get_docs(nlp.vocab)]
@@ -147,3 +148,65 @@ def test_spacy_train_runs_a_spancat_pipeline_on_the_export(corpus: Store, tmp_pa
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "model" / "model-last" / "spancat").is_dir()
+
+
+FILLER = " ".join(["The talks went on for hours."] * 60)
+"""Over 300 tokens: spaCy's NER update computes its oracle (where E024 is raised) on
+documents longer than its cut size (50 to 200 tokens)."""
+
+
+def _whitespace_edged(store: Store) -> dict[str, str]:
+    """Spans as imported files often have them: a tab, a space or a line break at an edge."""
+    texts = {
+        "tab": "\tObservers said the talks failed. " + FILLER,
+        "trailing": "Kyiv demands guarantees \n from Moscow. " + FILLER,
+        "blank": "Lavrov said   Kyiv must wait. " + FILLER,
+    }
+    spans = {
+        "tab": [("gold", 0, 15, "quote")],  # "\tObservers said"
+        "trailing": [("gold", 0, 25, "demand"), ("gold", 24, 30, "guarantor")],  # on "\n"
+        "blank": [("gold", 0, 11, "attribution"), ("gold", 11, 14, "quote")],  # "   " only
+    }
+    with store.transaction():
+        store.import_documents(
+            [NewDocument(text=text, id=key, spans=spans[key]) for key, text in texts.items()]
+        )
+    return texts
+
+
+def test_ner_trains_on_spans_with_whitespace_at_their_edges(store: Store) -> None:
+    """doc.ents leave edge whitespace out (spaCy E024 otherwise); doc.spans stay exact."""
+    from spacy.training import Example
+
+    texts = _whitespace_edged(store)
+    report = export(store, "spacy", Path("ws.spacy"))
+    assert not report.dropped and not report.changed
+    trimmed = [note for note in report.notes if note.startswith(("tab ", "trailing ", "blank "))]
+    assert trimmed == [
+        "tab gold 0-15 quote '\\tObservers said': trimmed to 1-15 'Observers said' in "
+        "doc.ents (whitespace at its edges; exact in doc.spans)",
+        "trailing gold 0-25 demand 'Kyiv demands guarantees \\n': trimmed to 0-23 "
+        "'Kyiv demands guarantees' in doc.ents (whitespace at its edges; exact in doc.spans)",
+        "trailing gold 24-30 guarantor '\\n from': trimmed to 26-30 'from' in doc.ents "
+        "(whitespace at its edges; exact in doc.spans)",
+        "blank gold 11-14 quote '   ': only whitespace: not in doc.ents (exact in doc.spans)",
+    ]
+    assert not [note for note in report.notes if "overlapping" in note]  # not once trimmed
+    docs = {doc.user_data["id"]: doc for doc in load(Path("ws.spacy"))}
+    assert sorted((s.start_char, s.end_char) for s in docs["tab"].spans["sc"]) == [(0, 15)]
+    assert [(e.start_char, e.end_char, e.label_) for e in docs["tab"].ents] == [(1, 15, "quote")]
+    assert [(e.text, e.label_) for e in docs["trailing"].ents] == [
+        ("Kyiv demands guarantees", "demand"),
+        ("from", "guarantor"),
+    ]
+    assert [e.text for e in docs["blank"].ents] == ["Lavrov said"]
+    for doc in docs.values():
+        assert doc.text == texts[doc.user_data["id"]]
+        assert all(not e.text[0].isspace() and not e.text[-1].isspace() for e in doc.ents)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("ner")
+    examples = [Example(nlp.make_doc(doc.text), doc) for doc in docs.values()]
+    nlp.initialize(lambda: examples)
+    for _ in range(3):  # the oracle cut is random: several updates meet every document
+        losses = nlp.update(examples)
+    assert losses["ner"] > 0
