@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from annotator.cli import agreement, annotate, data, merge, project, schema, team
+from annotator.cli import agreement, annotate, data, merge, project, schema, serve, team, token
 
 app = typer.Typer(
     name="annotator",
@@ -25,6 +25,8 @@ team.register(app)
 agreement.register(app)
 merge.register(app)
 app.add_typer(schema.app, name="schema")
+serve.register(app)
+app.add_typer(token.app, name="token")
 
 
 def _version(value: bool) -> None:
