@@ -41,6 +41,21 @@ def check_name(value: str, what: str) -> str:
     return value
 
 
+def check_annotator(value: str, what: str = "annotator name") -> str:
+    """A person's name: plain (`check_name`), and not `gold`, the adjudicated layer.
+
+    Gold is written through review and adjudication, never assigned documents: an
+    assignment to it would have no annotator behind it.
+    """
+    check_name(value, what)
+    if value == GOLD:
+        raise ValueError(
+            f"{what} {value!r} is reserved: {GOLD!r} is the adjudicated layer, not a person "
+            "(it is written with `annotator review` or `annotator adjudicate`)"
+        )
+    return value
+
+
 class Label(Strict):
     """One label of a scheme, with the guidelines shown beside the text while labelling."""
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import typer
 
-from annotator.cli import agreement, annotate, data, merge, project, schema, serve, team, token
+from annotator.cli import (
+    agreement,
+    annotate,
+    check,
+    data,
+    merge,
+    project,
+    schema,
+    serve,
+    team,
+    token,
+)
 
 app = typer.Typer(
     name="annotator",
@@ -24,6 +35,7 @@ annotate.register(app)
 team.register(app)
 agreement.register(app)
 merge.register(app)
+check.register(app)
 app.add_typer(schema.app, name="schema")
 serve.register(app)
 app.add_typer(token.app, name="token")

@@ -43,12 +43,12 @@ def assign(
     """Assign every unassigned document; existing assignments are kept as they are."""
     from annotator.assign import plan_assignments
     from annotator.errors import AnnotatorError
-    from annotator.models import check_name
+    from annotator.models import check_annotator
 
     names = [name.strip() for name in annotators.split(",") if name.strip()]
     try:
         for name in names:
-            check_name(name, "annotator name")
+            check_annotator(name)
         with open_store(db) as store:
             new_docs = store.unassigned_documents()
             plan = plan_assignments(
@@ -98,9 +98,7 @@ def adjudicate(
             if store.spans(doc_id, GOLD) and not overwrite:
                 kept += 1
                 continue
-            decided = majority_into_gold(
-                store, doc_id, names, "adjudicate:majority", replace=True
-            )
+            decided = majority_into_gold(store, doc_id, names, "adjudicate:majority", replace=True)
             documents += 1
             written += len(decided)
     out(f"gold: {written} spans written for {documents} documents")

@@ -9,7 +9,11 @@ had acknowledged, and undo/redo and audit are derived from the log alone.
 The parts, one job each: `connection` (pragmas, waiting for writers, transactions,
 errors), `migrations`, `project` (settings, scheme), `documents`, `spans`, `history`
 (event log, undo/redo), `queue` (assignments, progress, paging), `interchange` (what
-exports and reports count), `merge_io` and `backup`.
+exports and reports count), `merge_io`, `backup`, `check` (is the file sound) and
+`guard` (no `sqlite3.Error` leaves the facade).
+
+Size: the facade is one short delegating method per operation of the store, so the
+whole API reads here as one table of contents; the logic lives in the parts.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ from annotator.models import (
 )
 from annotator.scheme import parse_scheme
 from annotator.store import backup as backups
+from annotator.store import check as checks
 from annotator.store import history, interchange, merge_io
+from annotator.store.check import Problem, refuse_damage
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents, text_hash, title_of
+from annotator.store.guard import guarded
 from annotator.store.history import HistoryState
 from annotator.store.migrations import migrate, needs_migration
 from annotator.store.project import Project
@@ -48,11 +55,24 @@ from annotator.store.queue import Queue
 from annotator.store.spans import Spans
 from annotator.store.tokens import Tokens
 
-__all__ = ["HistoryState", "ImportCounts", "NewDocument", "Store", "now", "text_hash", "title_of"]
+__all__ = [
+    "HistoryState",
+    "ImportCounts",
+    "NewDocument",
+    "Problem",
+    "Store",
+    "now",
+    "text_hash",
+    "title_of",
+]
 
 
+@guarded
 class Store:
-    """A project database. Build with `Store.create` or `Store.open`; close when done."""
+    """A project database. Build with `Store.create` or `Store.open`; close when done.
+
+    `guarded`: no public method lets a `sqlite3.Error` out, only a `StoreError`.
+    """
 
     def __init__(self, path: Path, db: Connection) -> None:
         self.path = path
@@ -92,6 +112,11 @@ class Store:
         store = cls(path, Connection.open(path))
         try:
             if needs_migration(store._db):
+                if store.read_only:
+                    raise StoreError(
+                        f"{path}: made by an older annotator; upgrading it needs a write, "
+                        "and the file is read-only here: open it once where it can be written"
+                    )
                 with store.transaction():
                     migrate(store._db)
         except sqlite3.DatabaseError as exc:
@@ -105,6 +130,11 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def read_only(self) -> bool:
+        """Opened from a file, folder or medium SQLite may not write: reads only."""
+        return self._db.read_only
+
     def __enter__(self) -> Store:
         return self
 
@@ -112,7 +142,12 @@ class Store:
         self.close()
 
     def backup(self, target: str | Path, *, overwrite: bool = False) -> int:
-        """Copy the project to `target` as one consistent snapshot; returns its size."""
+        """Copy the project to `target` as one consistent snapshot; returns its size.
+
+        The project is checked first (`check`): a damaged file (pages, foreign keys) is
+        refused with the report, rather than copied over a good older backup.
+        """
+        refuse_damage(self.check(), f"{self.path}", "nothing was backed up")
         return backups.backup(self._db, Path(target), overwrite=overwrite)
 
     @contextmanager
@@ -141,6 +176,10 @@ class Store:
         return {name: self._db.pragma(name) for name in names} | {
             "tables": sorted(self._db.table_names())
         }
+
+    def check(self) -> list[Problem]:
+        """Everything `annotator check` finds wrong (see `annotator.store.check`)."""
+        return checks.check(self._db, lambda: self.scheme)
 
     def integrity_check(self) -> str:
         """SQLite's `PRAGMA integrity_check` verdict: "ok" for a sound file."""
@@ -291,7 +330,14 @@ class Store:
     def _step(self, doc_id: str, layer: str, actor: str | None, *, back: bool) -> Span | None:
         key = self._documents.key(doc_id)
         with self.transaction():
-            _moved, span_id = history.step(self._db, key, layer, actor or layer, back=back)
+            _moved, span_id = history.step(
+                self._db,
+                key,
+                layer,
+                actor or layer,
+                back=back,
+                check=lambda state: self._spans.check_state(key, layer, state),
+            )
             return None if span_id is None else self._spans.span(span_id)
 
     # ------------------------------------------------------------ queue, progress

@@ -99,11 +99,33 @@ def refused(
     """The one translation of a `sqlite3.Error` into what the user reads.
 
     A plain sentence naming the file, what was refused and what became of it; SQLite's
-    own words in parentheses, because they name the constraint.
+    own words in parentheses, because they name the constraint; then, for the faults a
+    user can act on (full disk, read-only file, damaged file), what to do.
     """
+    hint = HINTS.get(_primary_code(exc) or 0, "")
     if isinstance(exc, sqlite3.IntegrityError | sqlite3.OperationalError):
-        return StoreError(f"{subject}: the database refused {what} ({exc}); {outcome}")
-    return StoreError(f"{subject}: not a readable SQLite database ({exc}); {outcome}")
+        return StoreError(f"{subject}: the database refused {what} ({exc}); {outcome}{hint}")
+    return StoreError(f"{subject}: not a readable SQLite database ({exc}); {outcome}{hint}")
+
+
+HINTS = {
+    sqlite3.SQLITE_FULL: "; the disk is full: free some space and try again",
+    sqlite3.SQLITE_READONLY: "; the project is read-only here (file, folder or medium)",
+    sqlite3.SQLITE_IOERR: "; the disk reported an error: check it, then `annotator check`",
+    sqlite3.SQLITE_CORRUPT: "; the file is damaged: `annotator check` reports what, "
+    "restore a backup",
+    sqlite3.SQLITE_NOTADB: "; the file is damaged or no database",
+}
+"""What the user can do about a fault, by SQLite's primary result code."""
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+READ_ONLY_CODES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN})
+"""Opening for writing failed because the file, its folder or the medium is read-only."""
 
 
 class Connection:
@@ -113,13 +135,19 @@ class Connection:
         self.path = path
         self._conn = conn
         self._savepoints = 0
+        self.read_only = False
+        """Opened for reading only (see `open_read_only`): every write refuses."""
         self._database = sqlite_utils.Database(
             conn, recursive_triggers=False, execute_plugins=False
         )
 
     @classmethod
     def open(cls, path: Path) -> Connection:
-        """Connect with the project's pragmas; a file SQLite cannot read raises StoreError."""
+        """Connect with the project's pragmas; a file SQLite cannot read raises StoreError.
+
+        A project SQLite may not write (a read-only file, folder or medium: a CD, a
+        read-only mount, `chattr +i`) still opens, for reading: see `_open_read_only`.
+        """
         try:
             conn = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -139,11 +167,56 @@ class Connection:
             conn.execute("PRAGMA cache_size = -32768")  # 32 MB: bulk imports touch indexes
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if _primary_code(exc) in READ_ONLY_CODES:
+                return cls.open_read_only(path, exc)
             raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
         except BaseException:
             conn.close()
             raise
         return cls(path, conn)
+
+    @classmethod
+    def open_read_only(cls, path: Path, cause: sqlite3.Error | None = None) -> Connection:
+        """Open a project for reading only (`stats` on a read-only medium, a merge source).
+
+        `mode=ro` first: it reads the write-ahead log as any reader does, which needs
+        the `-shm` index beside the file (there already, or creatable). On a read-only
+        medium without one, `immutable=1`: no locks, no `-shm`, the file read as it is,
+        which is right because nothing can change it there. A non-empty `-wal` would be
+        ignored then, so that case refuses rather than show an older state. Every write
+        to the connection then refuses with a plain message (`transaction`).
+        """
+        uri = path.resolve().as_uri()
+        wal = Path(f"{path}-wal")
+        modes = ["?mode=ro"]
+        if not (wal.exists() and wal.stat().st_size > 0):
+            modes.append("?mode=ro&immutable=1")
+        for mode in modes:
+            conn = sqlite3.connect(
+                uri + mode, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+            conn.isolation_level = None
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                if _primary_code(exc) not in READ_ONLY_CODES:
+                    raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
+                continue
+            opened = cls(path, conn)
+            opened.read_only = True
+            return opened
+        raise StoreError(
+            f"{path}: cannot be opened ({cause or 'read-only'}): the file or its folder is "
+            "read-only"
+            + (
+                ", and its write-ahead log holds changes not yet in the file"
+                if len(modes) == 1
+                else ""
+            )
+            + "; copy the project to a writable place"
+        ) from cause
 
     def close(self) -> None:
         self._conn.close()
@@ -223,7 +296,15 @@ class Connection:
             finally:
                 self._savepoints -= 1
             return
-        when_free(self.path, lambda: self._conn.execute("BEGIN IMMEDIATE"))
+        if self.read_only:
+            raise StoreError(
+                f"{subject or self.path}: the project is read-only here (file, folder or "
+                f"medium): it can be read, not changed; {outcome}"
+            )
+        try:
+            when_free(self.path, lambda: self._conn.execute("BEGIN IMMEDIATE"))
+        except sqlite3.Error as exc:
+            raise refused(exc, subject or self.path, what, outcome) from exc
         try:
             yield
         except BaseException as exc:

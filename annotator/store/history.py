@@ -7,6 +7,7 @@ would revert, what redo would restore, and so whether either is possible.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,22 +85,48 @@ def events(db: Connection, doc: int | None = None, layer: str | None = None) -> 
     return [rows.event(row) for row in db.execute(sql + " ORDER BY e.id", params)]
 
 
-def replay(db: Connection, doc: int, layer: str) -> Stacks:
-    """Replay the log of one layer of one document into undo and redo stacks, once.
+Renames = list[tuple[int, dict[str, str]]]
+"""(event id, {old: new}) of every `schema migrate --rename`, in log order."""
 
-    Span actions push onto the undo stack (and clear redo, as any editor does); an
-    `undo` event moves its target to the redo stack, a `redo` moves it back. After a
-    merge that kept one copy's work, the history is what its `merge.layer` event says
-    (`annotator.merge_records.effective_history`): the other copy's events are not replayed.
-    """
-    stacks = Stacks()
+
+def renames(db: Connection) -> Renames:
+    """The label renames of every scheme change, in order (a few rows: an index probe)."""
     found = db.execute(
-        "SELECT id, action, before, after, ref FROM events WHERE doc = ? AND layer = ? ORDER BY id",
-        (doc, layer),
-    ).fetchall()
+        "SELECT id, after FROM events WHERE action = ? ORDER BY id",
+        (EventAction.SCHEME_UPDATE.value,),
+    )
+    return [
+        (event_id, dict(record.get("renames") or {}))
+        for event_id, after in found
+        if (record := rows.loads(after)) is not None
+    ]
+
+
+def renamed(state: SpanState | None, since: int, changes: Renames) -> SpanState | None:
+    """A span state logged by event `since`, with the label renames made after it.
+
+    A migration renames labels in the spans table without an event per span; the log
+    keeps the old names, so undo and redo translate on the way out, and never bring
+    back a label the scheme has renamed.
+    """
+    if state is None:
+        return None
+    label = state["label"]
+    for event_id, change in changes:
+        if event_id > since and label in change:
+            label = change[label]
+    return state if label == state["label"] else {**state, "label": label}
+
+
+def replay_rows(found: Sequence[tuple[Any, ...]], changes: Renames) -> Stacks:
+    """`replay` over one layer's rows `(id, action, before, after, ref)`, in log order."""
+    stacks = Stacks()
     for event_id, action, before, after, ref in effective_history(found):
         if action in SPAN_ACTIONS:
-            stacks.states[event_id] = (rows.loads(before), rows.loads(after))
+            stacks.states[event_id] = (
+                renamed(rows.loads(before), event_id, changes),
+                renamed(rows.loads(after), event_id, changes),
+            )
             stacks.done.append(event_id)
             stacks.undone.clear()
         elif action == EventAction.UNDO and stacks.done and stacks.done[-1] == ref:
@@ -107,6 +134,22 @@ def replay(db: Connection, doc: int, layer: str) -> Stacks:
         elif action == EventAction.REDO and stacks.undone and stacks.undone[-1] == ref:
             stacks.done.append(stacks.undone.pop())
     return stacks
+
+
+def replay(db: Connection, doc: int, layer: str) -> Stacks:
+    """Replay the log of one layer of one document into undo and redo stacks, once.
+
+    Span actions push onto the undo stack (and clear redo, as any editor does); an
+    `undo` event moves its target to the redo stack, a `redo` moves it back. After a
+    merge that kept one copy's work, the history is what its `merge.layer` event says
+    (`annotator.merge_records.effective_history`): the other copy's events are not replayed.
+    States come with later label renames applied (`renamed`).
+    """
+    found = db.execute(
+        "SELECT id, action, before, after, ref FROM events WHERE doc = ? AND layer = ? ORDER BY id",
+        (doc, layer),
+    ).fetchall()
+    return replay_rows(found, renames(db))
 
 
 def state(db: Connection, doc: int, layer: str) -> HistoryState:
@@ -139,10 +182,18 @@ def _span_id(before: SpanState | None, after: SpanState | None) -> int | None:
 
 
 def step(
-    db: Connection, doc: int, layer: str, actor: str, *, back: bool
+    db: Connection,
+    doc: int,
+    layer: str,
+    actor: str,
+    *,
+    back: bool,
+    check: Callable[[SpanState], None] | None = None,
 ) -> tuple[bool, int | None]:
     """Undo (`back`) or redo one span action, inside the caller's transaction.
 
+    `check` sees the span state the step would write (labels already renamed) and
+    raises to refuse it, as every other write is checked (scheme, range, overlap).
     Returns whether there was anything to do, and the id of the span the step leaves
     (None when it leaves no span: an undone add, a redone delete).
     """
@@ -153,6 +204,8 @@ def step(
     event_id = stack[-1]
     before, after = stacks.states[event_id]
     target, current = (before, after) if back else (after, before)
+    if check is not None and target is not None:
+        check(target)
     span_id = _apply(db, doc, layer, target, current)
     log(
         db,

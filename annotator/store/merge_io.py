@@ -22,31 +22,43 @@ from annotator.merge_records import (
     Snapshot,
     SpanRec,
 )
+from annotator.scheme import parse_scheme
+from annotator.store.check import check, refuse_damage
 from annotator.store.connection import Connection, now
 from annotator.store.migrations import LATEST, LEGACY_EVENT_UID
 
 
 def read_source(path: Path) -> Snapshot:
-    """Read another project file for a merge, read-only, in one read transaction."""
+    """Read another project file for a merge, read-only, in one read transaction.
+
+    The file is checked first (`annotator.store.check`): a damaged one is refused with
+    the report. What is merely invalid (a hand-made row) the planner reports and skips.
+    """
     if not path.is_file():
         raise StoreError(f"{path}: no project here")
+    db = Connection.open_read_only(path)
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
-    try:
-        conn.execute("BEGIN")  # a consistent picture even while its owner keeps working
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        db.execute("BEGIN")  # a consistent picture even while its owner keeps working
+        version = db.one("PRAGMA user_version")
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         if not {"project", "events", "spans"} <= tables:
             raise StoreError(f"{path}: not an annotator project")
         if version > LATEST:
             raise StoreError(f"{path}: made by a newer annotator (schema {version} > {LATEST})")
-        return snapshot(conn, path.name, texts=True)
+        refuse_damage(
+            check(db, lambda: parse_scheme(_stored_scheme(db), f"{path} (stored scheme)")),
+            f"{path}",
+            "nothing was merged",
+        )
+        return snapshot(db, path.name, texts=True)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
     finally:
-        conn.close()
+        db.close()
+
+
+def _stored_scheme(db: Connection) -> str:
+    return str(db.one("SELECT value FROM project WHERE key = 'scheme'") or "")
 
 
 def snapshot(conn: sqlite3.Connection | Connection, name: str, *, texts: bool) -> Snapshot:

@@ -17,6 +17,8 @@ class Project:
     def __init__(self, db: Connection) -> None:
         self.db = db
         self._scheme: Scheme | None = None
+        self._text = ""
+        self._seen: object = None
 
     def initialise(self, scheme_text: str, scheme_source: str, scheme: Scheme) -> None:
         """A new project's settings and its first event."""
@@ -43,10 +45,20 @@ class Project:
 
     @property
     def scheme(self) -> Scheme:
-        if self._scheme is None:
-            self._scheme = parse_scheme(
-                self.meta("scheme") or "", f"{self.db.path} (stored scheme)"
-            )
+        """The project's scheme as stored now, also when another process just changed it.
+
+        `schema migrate` may run while a workbench is open: a cached scheme would let
+        that workbench keep writing a renamed label. SQLite's `data_version` changes
+        whenever another connection commits (a cheap in-memory read), and only then is
+        the stored text compared (and parsed again if it changed).
+        """
+        version = self.db.pragma("data_version")
+        if self._scheme is None or version != self._seen:
+            text = self.meta("scheme") or ""
+            if self._scheme is None or text != self._text:
+                self._scheme = parse_scheme(text, f"{self.db.path} (stored scheme)")
+                self._text = text
+            self._seen = version
         return self._scheme
 
     def forget_scheme(self) -> None:
@@ -91,7 +103,7 @@ class Project:
             before={"scheme": self.scheme.qualified_name},
             after={"scheme": new.qualified_name, "renames": renames},
         )
-        self._scheme = new
+        self._scheme, self._text = new, scheme_text
         return touched
 
     def check_scheme(self, scheme_text: str, scheme_source: str) -> list[str]:

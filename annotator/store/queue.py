@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from annotator.models import GOLD, Assignment, EventAction, QueueItem, Status
+from annotator.errors import StoreError
+from annotator.models import GOLD, Assignment, EventAction, QueueItem, Status, check_annotator
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
 from annotator.store.history import log
+
+
+def _person(annotator: str) -> None:
+    """Assignments and statuses belong to people: `gold` and bad names are refused."""
+    try:
+        check_annotator(annotator)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from exc
 
 
 class Queue:
@@ -41,6 +50,7 @@ class Queue:
         stamp = now()
         added = 0
         for doc_id, annotator in pairs:
+            _person(annotator)
             self.documents.ensure_layer(annotator)
             key = self.documents.key(doc_id)
             cursor = self.db.execute(
@@ -55,6 +65,7 @@ class Queue:
     def set_status(self, doc_id: str, annotator: str, status: Status, seconds: float) -> None:
         key = self.documents.key(doc_id)
         stamp = now()
+        _person(annotator)
         self.documents.ensure_layer(annotator)
         self.db.execute(
             "INSERT OR IGNORE INTO assignments (doc, annotator, assigned) VALUES (?, ?, ?)",

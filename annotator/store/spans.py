@@ -16,6 +16,7 @@ from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
 from annotator.store.history import log
 from annotator.store.project import Project
+from annotator.store.rows import SpanState
 
 
 class Spans:
@@ -67,6 +68,14 @@ class Spans:
                 raise StoreError(
                     f"span {start}-{end} overlaps span {clash}; the scheme forbids overlap"
                 )
+
+    def check_state(self, key: int, layer: str, state: SpanState) -> None:
+        """Refuse an undo or redo that would write what `add` or `update` would refuse."""
+        start, end, label = state["start"], state["end"], state["label"]
+        self._check(key, layer, start, end, label, ignore=state["id"])
+        other = self._same(key, layer, start, end, label)
+        if other is not None and other != state["id"]:
+            raise StoreError(f"an identical {label} span {start}-{end} already exists")
 
     def _same(self, key: int, layer: str, start: int, end: int, label: str) -> int | None:
         found = self.db.one(
