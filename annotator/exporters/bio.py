@@ -4,7 +4,8 @@ Tokens come from `annotator.tokenize`, the project's one tokenizer, so BIO expor
 with selection snapping and token-level agreement. Three alignment policies, as spaCy
 names them: `expand` widens a span to the tokens it touches, `contract` narrows it to the
 tokens wholly inside, `strict` keeps only spans already on token boundaries. A span that
-ends up with no token is dropped; either case is reported by the caller.
+ends up with no token is dropped; either case is reported by the caller. Whitespace at a
+span's edges is no token: callers align the span without it (`trim`) and note that.
 
 One BIO column holds non-overlapping spans of one label. Spans of a label that overlap
 (nesting, crossing, or two spans on the same tokens) go to the label's next *level*, a
@@ -36,12 +37,28 @@ class Aligned:
     exact: bool
 
 
-def align(index: TokenIndex, span: SpanRow, policy: str) -> Aligned | None:
-    """The span on tokens under `policy`, or None when no token is left for it."""
-    first, last = index.covering(span.start, span.end, inside=policy == "contract")
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """`[start, end)` without whitespace at its edges; empty (start == end) if it is all space.
+
+    Whitespace is never a token, so a span's edge whitespace has no tag to hold it: BIO
+    exports tag the trimmed span (and note it), and spaCy's NER cannot train on it at all.
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def align(
+    index: TokenIndex, span: SpanRow, policy: str, bounds: tuple[int, int] | None = None
+) -> Aligned | None:
+    """The span (or its `bounds`, e.g. trimmed) on tokens under `policy`; None if no token."""
+    start, end = bounds or (span.start, span.end)
+    first, last = index.covering(start, end, inside=policy == "contract")
     if first >= last:
         return None
-    exact = index.starts[first] == span.start and index.ends[last - 1] == span.end
+    exact = index.starts[first] == start and index.ends[last - 1] == end
     if policy == "strict" and not exact:
         return None
     return Aligned(first, last, span, exact)

@@ -14,7 +14,9 @@ line breaks and full stops (see `bio.sentence_starts`) but never inside a span, 
 column reads the same under strict IOB2 and lenient chunking.
 
 Lossy by nature: whitespace and document ids are not kept, and spans not on token
-boundaries are aligned (`--align expand|contract|strict`) and reported.
+boundaries are aligned (`--align expand|contract|strict`) and reported. Whitespace at a
+span's edges is no token: the span is tagged without it (noted, not a loss), and a span
+of only whitespace is dropped (reported).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.exporters import ExportOptions, ExportReport
-from annotator.exporters.bio import Aligned, align, bio_tags, levels, sentence_starts
+from annotator.exporters.bio import Aligned, align, bio_tags, levels, sentence_starts, trim
 from annotator.exporters.common import ALIGN_POLICIES, StreamingExporter, describe
 from annotator.models import Document, SpanRow
 from annotator.store import Store
@@ -43,18 +45,43 @@ def column_layout(store: Store, layers: list[str] | None) -> list[tuple[str, int
 
 
 def align_document(
-    document: Document, spans: list[SpanRow], policy: str, report: ExportReport, lossy: bool
+    document: Document,
+    spans: list[SpanRow],
+    policy: str,
+    report: ExportReport,
+    lossy: bool,
+    trimmed: str = "(whitespace at its edges)",
 ) -> tuple[TokenIndex, list[Aligned]]:
     """Tokenize and align; misses go to `report.dropped`, moved spans to `changed` if `lossy`.
 
     When the format keeps exact offsets elsewhere (`lossy` False) moved spans are only
-    counted, in `report.notes` by the caller.
+    counted, in `report.notes` by the caller. Whitespace at a span's edges is left out
+    before aligning (it is no token), and each span trimmed so is listed in `report.notes`
+    (ending with `trimmed`: where and why); a span of only whitespace is dropped.
     """
     text = document.text
     index = TokenIndex(text)
     aligned: list[Aligned] = []
     for span in spans:
-        item = align(index, span, policy)
+        start, end = span.start, span.end
+        bounds = None
+        if start < end and (text[start].isspace() or text[end - 1].isspace()):
+            bounds = trim(text, start, end)
+            if bounds[0] == bounds[1]:
+                report.dropped.append(
+                    describe(document.id, span, text, "covers no whole token (only whitespace)")
+                )
+                continue
+            start, end = bounds
+            report.notes.append(
+                describe(
+                    document.id,
+                    span,
+                    text,
+                    f"trimmed to {start}-{end} {text[start:end]!r} {trimmed}",
+                )
+            )
+        item = align(index, span, policy, bounds)
         if item is None:
             reason = (
                 "not on token boundaries (--align strict)"

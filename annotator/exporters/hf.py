@@ -10,7 +10,8 @@ the longest non-overlapping spans), one `tags_LABEL` ClassLabel sequence per lab
 spans of different labels may overlap), `tags_LABEL#2`... when spans of one label
 overlap, and `spans`: every span exactly, `{start, end, label, text}` in code points.
 The `spans` column is lossless; the tag columns are token-level views of it (spans off
-token boundaries are widened there, `--align`), and the card says how many.
+token boundaries are widened there, `--align`), and the card says how many. Whitespace at
+a span's edges is left out in the tag columns (each such span noted).
 
 Feature metadata is written in the form both `datasets` 3.x and 5.x read: `Sequence`
 (which 4.x+ maps to `List`) in the Parquet schema metadata, `sequence:`/`list:` in YAML.
@@ -31,6 +32,7 @@ from annotator.models import Document, SpanRow
 from annotator.store import Store
 
 ROWS_PER_GROUP = 500
+TRIMMED = "in the tag columns (whitespace at its edges; exact in the spans column)"
 HF_SPLIT = {"dev": "validation"}
 """Split names as the Hugging Face tools expect them."""
 
@@ -138,8 +140,11 @@ class HfPart:
         state = self.state
         text = document.text
         scratch = ExportReport(Path())
-        index, aligned = align_document(document, spans, state.policy, scratch, lossy=False)
+        index, aligned = align_document(
+            document, spans, state.policy, scratch, lossy=False, trimmed=TRIMMED
+        )
         state.untokened += len(scratch.dropped)
+        self.report.notes.extend(scratch.notes)
         state.moved += sum(1 for item in aligned if not item.exact)
         length = len(index)
         starts, ends = list(index.starts), list(index.ends)

@@ -14,7 +14,7 @@ import pytest
 
 from annotator.exporters import ExportOptions, ExportReport, get_exporter
 from annotator.ingest import import_file
-from annotator.store import Store
+from annotator.store import NewDocument, Store
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "formats" / "corpus.jsonl"
 
@@ -37,3 +37,29 @@ def stored_spans(store: Store, layer: str = "gold") -> dict[str, list[tuple[int,
         document.id: sorted((s.start, s.end, s.label) for s in spans)
         for document, spans in store.iter_documents_with_spans([layer])
     }
+
+
+WHITESPACE_EDGED = {
+    "tab": ("\tObservers said the talks failed. ", [("gold", 0, 15, "quote")]),
+    "trailing": (
+        "Kyiv demands guarantees \n from Moscow. ",
+        [("gold", 0, 25, "demand"), ("gold", 24, 30, "guarantor")],  # both hold the "\n"
+    ),
+    "blank": (
+        "Lavrov said   Kyiv must wait. ",
+        [("gold", 0, 11, "attribution"), ("gold", 11, 14, "quote")],  # "   " only
+    ),
+}
+"""Spans as imported files often have them: a tab, a space or a line break at an edge."""
+
+
+def import_whitespace_edged(store: Store, tail: str = "") -> dict[str, str]:
+    """The `WHITESPACE_EDGED` documents, each text followed by `tail`; id -> text."""
+    with store.transaction():
+        store.import_documents(
+            [
+                NewDocument(text=text + tail, id=key, spans=spans)
+                for key, (text, spans) in WHITESPACE_EDGED.items()
+            ]
+        )
+    return {key: text + tail for key, (text, _) in WHITESPACE_EDGED.items()}

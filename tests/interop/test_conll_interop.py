@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import export
+from conftest import export, import_whitespace_edged
 
 from annotator.ingest import import_file
 from annotator.scheme import load_scheme
@@ -20,7 +20,8 @@ FIXTURE = Path(__file__).resolve().parent.parent / "data" / "formats"
 
 def read_columns(path: Path) -> list[list[list[str]]]:
     """Sentences as lists of rows (token, tag, tag, ...), -DOCSTART- blocks left out."""
-    sentences, current = [], []
+    sentences: list[list[list[str]]] = []
+    current: list[list[str]] = []
     for line in path.read_text("utf-8").split("\n"):
         if not line:
             if current:
@@ -106,3 +107,55 @@ def test_conllu_files_import_as_the_conllu_library_reads_them(store: Store) -> N
     ):
         assert label == want
         assert text.replace(" ", "") == "".join(forms)
+
+
+TRIMMED = {
+    "tab gold 0-15 quote '\\tObservers said'": (1, 15),
+    "trailing gold 0-25 demand 'Kyiv demands guarantees \\n'": (0, 23),
+    "trailing gold 24-30 guarantor '\\n from'": (26, 30),
+}
+
+
+@pytest.mark.parametrize("policy", ["expand", "contract", "strict"])
+def test_whitespace_at_span_edges_is_trimmed_and_noted(
+    store: Store, tmp_path: Path, policy: str
+) -> None:
+    """A span "\\tObservers said" is the tokens "Observers said": exact, not moved or lost."""
+    texts = import_whitespace_edged(store)
+    report = export(store, "conll", Path("ws.conll"), align=policy)
+    assert not report.changed
+    assert report.dropped == [
+        "blank gold 11-14 quote '   ': covers no whole token (only whitespace)"
+    ]
+    assert [note for note in report.notes if "trimmed" in note] == [
+        f"{span}: trimmed to {start}-{end} {texts[span.split()[0]][start:end]!r} "
+        "(whitespace at its edges)"
+        for span, (start, end) in TRIMMED.items()
+    ]
+    sentences = read_columns(Path("ws.conll"))
+    labels = store.scheme.label_names
+    found = set()
+    for sentence in sentences:
+        for column, label in enumerate(labels, start=1):
+            tags = [row[column] for row in sentence]
+            strict = seqeval_scheme.Entities([tags], seqeval_scheme.IOB2).entities[0]
+            assert sorted((e.start, e.end, e.tag) for e in strict) == sorted(
+                (start, end + 1, tag) for tag, start, end in get_entities(tags)
+            )
+            for entity in strict:
+                words = " ".join(row[0] for row in sentence[entity.start : entity.end])
+                found.add((label, words))
+    assert found == {
+        ("quote", "Observers said"),
+        ("demand", "Kyiv demands guarantees"),
+        ("guarantor", "from"),
+        ("attribution", "Lavrov said"),
+    }
+    _, scheme_text = load_scheme()
+    with Store.create(tmp_path / "back.db", scheme_text, "test") as back:
+        import_file(back, Path("ws.conll"))
+        assert sorted(
+            (span.label, document.text[span.start : span.end])
+            for document, spans in back.iter_documents_with_spans(["gold"])
+            for span in spans
+        ) == sorted(found, key=lambda pair: pair)

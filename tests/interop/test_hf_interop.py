@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import export, stored_spans
+from conftest import WHITESPACE_EDGED, export, import_whitespace_edged, stored_spans
 
 from annotator.store import Store
 
@@ -110,3 +110,50 @@ def test_card_names_annotators_and_their_agreement(corpus: Store) -> None:
     assert "| alice | 2 | 2 |" in card and "| bob | 1 | 2 |" in card
     assert "## Agreement" in card and "On 2 documents finished by at least two annotators" in card
     assert "| alice / bob | 2 |" in card
+
+
+@pytest.mark.parametrize("policy", ["expand", "strict"])
+def test_whitespace_at_span_edges_is_trimmed_in_the_tag_columns(store: Store, policy: str) -> None:
+    """ner_tags and tags_LABEL hold "\\tObservers said" as its tokens; `spans` stays exact."""
+    texts = import_whitespace_edged(store)
+    report = export(store, "hf", Path("ds"), align=policy)
+    assert not report.dropped and not report.changed
+    assert [note for note in report.notes if "trimmed" in note] == [
+        "tab gold 0-15 quote '\\tObservers said': trimmed to 1-15 'Observers said' in the tag "
+        "columns (whitespace at its edges; exact in the spans column)",
+        "trailing gold 0-25 demand 'Kyiv demands guarantees \\n': trimmed to 0-23 "
+        "'Kyiv demands guarantees' in the tag columns (whitespace at its edges; exact in the "
+        "spans column)",
+        "trailing gold 24-30 guarantor '\\n from': trimmed to 26-30 'from' in the tag columns "
+        "(whitespace at its edges; exact in the spans column)",
+    ]
+    assert "1 spans cover no whole token: only in the spans column" in report.notes
+    assert not [note for note in report.notes if "off token boundaries" in note]
+    data = datasets.load_dataset("parquet", data_files={"train": "ds/data/train.parquet"})["train"]
+    ner_names = data.features["ner_tags"].feature.names
+    found = set()
+    for row in data:
+        assert [(s["start"], s["end"], s["text"]) for s in row["spans"]] == [
+            (start, end, texts[row["id"]][start:end])
+            for _, start, end, _ in WHITESPACE_EDGED[row["id"]][1]
+        ]
+        tokens = row["tokens"]
+        ner = [(label, first, last) for label, first, last in _entities(row["ner_tags"], ner_names)]
+        columns = [
+            (label, first, last)
+            for name in data.column_names
+            if name.startswith("tags_")
+            for label, first, last in _entities(row[name], data.features[name].feature.names)
+        ]
+        assert sorted(ner) == sorted(columns)
+        found |= {(label, " ".join(tokens[first:last])) for label, first, last in ner}
+    assert found == {
+        ("quote", "Observers said"),
+        ("demand", "Kyiv demands guarantees"),
+        ("guarantor", "from"),
+        ("attribution", "Lavrov said"),
+    }
+
+
+def _entities(tags: list[int], names: list[str]) -> list[tuple[str, int, int]]:
+    return [(label, first, last) for first, last, label in _chunks([names[t] for t in tags])]

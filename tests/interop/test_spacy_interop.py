@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import export, stored_spans
+from conftest import export, import_whitespace_edged, stored_spans
 
 from annotator.store import NewDocument, Store
 
@@ -155,30 +155,11 @@ FILLER = " ".join(["The talks went on for hours."] * 60)
 documents longer than its cut size (50 to 200 tokens)."""
 
 
-def _whitespace_edged(store: Store) -> dict[str, str]:
-    """Spans as imported files often have them: a tab, a space or a line break at an edge."""
-    texts = {
-        "tab": "\tObservers said the talks failed. " + FILLER,
-        "trailing": "Kyiv demands guarantees \n from Moscow. " + FILLER,
-        "blank": "Lavrov said   Kyiv must wait. " + FILLER,
-    }
-    spans = {
-        "tab": [("gold", 0, 15, "quote")],  # "\tObservers said"
-        "trailing": [("gold", 0, 25, "demand"), ("gold", 24, 30, "guarantor")],  # on "\n"
-        "blank": [("gold", 0, 11, "attribution"), ("gold", 11, 14, "quote")],  # "   " only
-    }
-    with store.transaction():
-        store.import_documents(
-            [NewDocument(text=text, id=key, spans=spans[key]) for key, text in texts.items()]
-        )
-    return texts
-
-
 def test_ner_trains_on_spans_with_whitespace_at_their_edges(store: Store) -> None:
     """doc.ents leave edge whitespace out (spaCy E024 otherwise); doc.spans stay exact."""
     from spacy.training import Example
 
-    texts = _whitespace_edged(store)
+    texts = import_whitespace_edged(store, FILLER)
     report = export(store, "spacy", Path("ws.spacy"))
     assert not report.dropped and not report.changed
     trimmed = [note for note in report.notes if note.startswith(("tab ", "trailing ", "blank "))]
