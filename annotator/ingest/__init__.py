@@ -1,9 +1,12 @@
 """Readers turn files into documents (with spans); `import_file` stores them file by file.
 
-Every reader streams: it yields `NewDocument`s carrying the line they came from, and the
-importer writes them in batches inside one transaction per input file. A bad record stops
-that file with `file:line: reason` and rolls the whole file back, so the database is
-exactly as it was before that file.
+Every reader streams: it yields `NewDocument`s carrying the line they came from. The
+importer reads and checks a whole file first, outside any transaction, then inserts its
+documents in batches inside one transaction per input file: the write lock is held for
+inserting only, never while parsing, so annotators keep working during a long import. A
+bad record stops that file with `file:line: reason` before anything is written, and a
+problem found while inserting rolls the whole file back: the database is exactly as it
+was before that file. Memory holds one file's documents at most.
 
 Formats: `txt`, `jsonl` (native), `conll` (IOB2/BIOES columns, CoNLL-U), `doccano`,
 `brat` (a folder of .txt/.ann pairs, imported as one unit), `label-studio` (JSON or
@@ -204,9 +207,11 @@ def import_file(
 ) -> FileResult:
     """Import one file (or brat folder) in one transaction: wholly in, or wholly out.
 
+    The file is read and checked whole before the write transaction begins: the lock is
+    for inserting only, so a slow or huge file never freezes the annotators meanwhile.
     Labels the scheme lacks raise InputError listing all of them (with the line each
     first appears on), unless `add_labels` extends the scheme with them, in the same
-    transaction.
+    transaction as the documents.
     """
     if offsets not in OFFSET_UNITS:
         raise InputError(str(path), None, f"unknown offset unit {offsets!r}")
@@ -215,55 +220,67 @@ def import_file(
     options = ReadOptions(
         default_layer=default_layer, offsets=offsets, notes=result.notes, tag_columns=tag_columns
     )
-    batch: list[NewDocument] = []
-    unknown: dict[str, tuple[str, int | None]] = {}
-    """label -> `(file, line)` where it first appears"""
-
-    def flush() -> None:
-        try:
-            counts = store.import_documents(batch)
-        except RecordError as exc:
-            raise InputError(str(path), exc.line, exc.reason) from exc
-        result.counts.documents += counts.documents
-        result.counts.skipped += counts.skipped
-        result.counts.spans += counts.spans
-        batch.clear()
-
+    documents, places = _parse(path, format, options, progress)
+    missing = _missing(store, places)
+    if missing and not add_labels:
+        file, line = next(iter(missing.values()))
+        raise InputError(file, line, _unknown_message(missing, path, store))
     try:
         with store.transaction():
-            known = set(store.scheme.label_names)
-            for document in read_file(
-                path, default_layer, progress, format=format, options=options
-            ):
-                problem = _unstorable(document)
-                if problem is not None:
-                    raise InputError(str(path), document.line, problem)
-                new = [label for _, _, _, label in document.spans if label not in known]
-                if new:
-                    places = _places(new, path, document, options)
-                    if add_labels:
-                        _extend_scheme(store, places, actor)
-                        known.update(places)
-                        result.added_labels.extend(places)
-                    else:
-                        for label, where in places.items():
-                            unknown.setdefault(label, where)
-                if unknown:
-                    continue  # keep reading only to list every missing label
-                batch.append(document)
-                if len(batch) >= BATCH_SIZE:
-                    flush()
-            if unknown:
-                file, line = next(iter(unknown.values()))
-                raise InputError(file, line, _unknown_message(unknown, path, store))
-            if batch:
-                flush()
+            store.reload_scheme()  # another process may have changed it since: read it again
+            missing = _missing(store, places)
+            if missing:
+                if not add_labels:
+                    file, line = next(iter(missing.values()))
+                    raise InputError(file, line, _unknown_message(missing, path, store))
+                _extend_scheme(store, missing, actor)
+                result.added_labels.extend(missing)
+            for first in range(0, len(documents), BATCH_SIZE):
+                try:
+                    counts = store.import_documents(documents[first : first + BATCH_SIZE])
+                except RecordError as exc:
+                    raise InputError(str(path), exc.line, exc.reason) from exc
+                result.counts.documents += counts.documents
+                result.counts.skipped += counts.skipped
+                result.counts.spans += counts.spans
             if result.counts.documents or result.counts.spans:
                 store.log_import(actor, path.name, result.counts)
     except BaseException:
         store.reload_scheme()
         raise
     return result
+
+
+def _parse(
+    path: Path, format: str, options: ReadOptions, progress: Progress | None
+) -> tuple[list[NewDocument], dict[str, tuple[str, int | None]]]:
+    """Every document of the file, checked, and each label with where it first appears.
+
+    Runs before any transaction: a bad record stops the file here, with nothing written.
+    """
+    documents: list[NewDocument] = []
+    places: dict[str, tuple[str, int | None]] = {}
+    """label -> `(file, line)` where it first appears"""
+    for document in read_file(
+        path, options.default_layer, progress, format=format, options=options
+    ):
+        problem = _unstorable(document)
+        if problem is not None:
+            raise InputError(str(path), document.line, problem)
+        new = [label for _, _, _, label in document.spans if label not in places]
+        if new:
+            for label, where in _places(new, path, document, options).items():
+                places.setdefault(label, where)
+        documents.append(document)
+    return documents, places
+
+
+def _missing(
+    store: Store, places: dict[str, tuple[str, int | None]]
+) -> dict[str, tuple[str, int | None]]:
+    """The labels (with where they first appear) that the project's scheme lacks."""
+    known = set(store.scheme.label_names)
+    return {label: where for label, where in places.items() if label not in known}
 
 
 def _places(

@@ -5,6 +5,7 @@ Each test here was written against a defect and failed before its fix.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 
@@ -165,3 +166,39 @@ def test_the_import_command_takes_tag_columns(tmp_path: Path) -> None:
         assert spans_of(store) == [("pred", "Lavrov", "guarantor"), ("pred", "said", "demand")]
     again = runner.invoke(app, ["import", str(path), "--db", str(tmp_path / "q.db")])
     assert again.exit_code == 0 and "layer column-3" in again.output
+
+
+# ----------------------------------------------------------------- the write lock
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "conll", "txt"])
+def test_other_writers_are_not_locked_out_while_a_file_is_parsed(
+    store: Store, tmp_path: Path, fmt: str
+) -> None:
+    """The lock is for inserting only: parsing a large file must not freeze annotators."""
+    if fmt == "jsonl":
+        path = tmp_path / "many.jsonl"
+        path.write_text("".join(f'{{"text": "Document {n}."}}\n' for n in range(600)), "utf-8")
+    elif fmt == "conll":
+        path = tmp_path / "many.conll"
+        path.write_text("".join(f"Kyiv B-demand\nsaid{n} O\n\n" for n in range(1500)), "utf-8")
+    else:
+        path = tmp_path / "one.txt"
+        path.write_text("Kyiv refused.\n" * 10_000, "utf-8")
+    writes: list[str] = []
+
+    def write_elsewhere(done: int) -> None:
+        """Called by the reader mid-parse: a second connection takes the write lock."""
+        other = sqlite3.connect(store.path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the import holds the lock
+            other.execute("ROLLBACK")
+            writes.append("ok")
+        except sqlite3.OperationalError as exc:
+            writes.append(str(exc))
+        finally:
+            other.close()
+
+    result = import_file(store, path, progress=write_elsewhere)
+    assert writes and set(writes) == {"ok"}
+    assert result.counts.documents == store.document_count() > 0
