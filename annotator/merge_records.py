@@ -124,6 +124,8 @@ class MergeReport:
     spans_added: dict[str, int] = field(default_factory=dict)
     spans_removed: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Rows of the other file left out as invalid (an import would refuse them), in words."""
 
     @property
     def changed(self) -> bool:

@@ -36,6 +36,8 @@ def merge(
     """
     with open_store(db) as store:
         report = store.merge(other, dry_run=dry_run)
+    for skipped in report.skipped:
+        info(skipped)
     for conflict in report.conflicts:
         info(conflict.describe())
     out(summary(report))

@@ -25,6 +25,7 @@ from annotator.merge_records import (
 from annotator.scheme import parse_scheme
 from annotator.store.check import check, refuse_damage
 from annotator.store.connection import Connection, now
+from annotator.store.merge_checks import validated
 from annotator.store.migrations import LATEST, LEGACY_EVENT_UID
 
 
@@ -117,7 +118,11 @@ def merge(db: Connection, other: Path, *, dry_run: bool, new_uid: Callable[[], s
     theirs = read_source(other)
     with db.transaction():
         here = snapshot(db, db.path.name, texts=False)
-        plan = plan_merge(here, theirs, stamp=now(), new_uid=new_uid)
+        scheme = parse_scheme(here.scheme_text, f"{db.path} (stored scheme)")
+        stamp = now()
+        theirs, skipped = validated(theirs, scheme, stamp)
+        plan = plan_merge(here, theirs, stamp=stamp, new_uid=new_uid)
+        plan.report.skipped = skipped
         if not dry_run:
             with db.transaction(subject=other, what="the merge", outcome="nothing was merged"):
                 apply(db, plan)
