@@ -17,6 +17,7 @@ from textual.content import Content
 
 from annotator.adjudicate import ReviewItem, majority_into_gold
 from annotator.models import Span, SpanKey, reading_order
+from annotator.tui.cursor import Selection
 from annotator.tui.screens.choosers import label_chooser, quoted
 from annotator.tui.screens.editing import editing_bindings
 from annotator.tui.screens.review_browser import ReviewBrowser
@@ -112,7 +113,7 @@ class ReviewScreen(ReviewBrowser):
     def _extent_message(self) -> str:
         return "gold: now"
 
-    def _edit_hint(self, selection: object) -> str:
+    def _edit_hint(self, selection: Selection | None) -> str:
         return (
             "Moving an edge: shift+arrows by token, alt+shift+arrows by character; "
             "Enter puts the result in gold, Esc cancels"

@@ -82,10 +82,11 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
         def failed(message: str) -> None:
             self.notify(message, severity="error")
 
-        done = lambda found: self.queue_loaded(*found)  # noqa: E731
-        read_in_worker(self, self.store.path, read, done, failed, group="review-queue")
+        read_in_worker(self, self.store.path, read, self.queue_loaded, failed, group="review-queue")
 
-    def queue_loaded(self, documents: list[DocumentFigures], adjudicated: dict[str, str]) -> None:
+    def queue_loaded(self, found: tuple[list[DocumentFigures], dict[str, str]]) -> None:
+        """The queue (worst first) and who adjudicated what, from the worker."""
+        documents, adjudicated = found
         self.queue, self.adjudicated = documents, adjudicated
         self.query_one("#review-body").loading = False
         self.query_one("#queue-title", Static).update(f"Documents, worst first ({len(documents)})")
