@@ -133,14 +133,16 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def layer_name(value: Any) -> str | None:
-    """A tool's user name as a layer name, or None when nothing usable is left."""
+    """A tool's user name as a layer name, or None when nothing usable is left.
+
+    An e-mail is kept whole (`bob@one.org` -> `bob_at_one.org`): its local part alone
+    would put `bob@one.org` and `bob@two.org` on one layer.
+    """
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"user{value}"
     if not isinstance(value, str):
         return None
-    value = value.strip()
-    if "@" in value:
-        value = value.split("@", 1)[0]
+    value = value.strip().replace("@", "_at_")
     value = _UNSAFE.sub("-", value).strip("-._")[:64]
     try:
         return check_name(value, "annotator")

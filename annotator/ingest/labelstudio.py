@@ -1,19 +1,31 @@
 """Label Studio tasks: a JSON array (or one task object) or JSONL, as exported or imported.
 
 Each task's `data` holds the text (`data.text`, or its only string field); spans come
-from `labels`-type results of every annotation (old exports call them `completions`),
-one layer per annotator (`created_username`, else `completed_by`: an e-mail's local part
-or `userN`; else the default layer), and from `predictions` into a separate layer
-(`predictions`). Cancelled annotations are skipped. Every region's `value.text` must equal
-the document at its offsets: a mismatch names the file, the task's line and the region,
-with a hint when the offsets are UTF-16 units (`--offsets utf16`). Other result types
-(choices, relations, ...) are counted in the notes. `data.doc_id` becomes the id, other
-data fields the meta.
+from `labels`-type results of every annotation (old exports call them `completions`) and
+from `predictions` into a separate layer (`predictions`; predictions exported as bare
+ids, Label Studio's default, are skipped with a note). Cancelled annotations are skipped.
+
+Layers: an annotation marked `ground_truth` goes to `gold`, and only such an annotation
+does. Every other one goes to its annotator's layer, one per person: `created_username`
+(its `, N` user id suffix dropped), else `completed_by` (e-mail, user name, or id as
+`userN`), else the import's layer. An e-mail is kept whole, `@` written `_at_`
+(`bob@one.org` -> `bob_at_one.org`), so two people sharing a local part never share a
+layer, in this file or the next; other characters a layer name cannot hold become `-`,
+and two people whose names would still meet on one layer stop the import. A person
+called `gold` or `predictions` gets the layer `user-gold` / `user-predictions` (noted).
+
+Every region's `value.text` must equal the document at its offsets: a mismatch names the
+file, the task's line and the region, with a hint when the offsets are UTF-16 units
+(`--offsets utf16`). A labels region that cannot be stored (no labels, offsets that are
+not integers, as in HTML/XPath regions, or none) is reported, one note each, with its
+file, line and place. Other result types (choices, relations, ...) are counted in the
+notes. `data.doc_id` becomes the id, other data fields the meta.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,17 +41,21 @@ from annotator.ingest.common import (
     read_json_lines,
     read_text_file,
 )
-from annotator.models import NewDocument
+from annotator.models import GOLD, NewDocument
 from annotator.offsets import to_codepoints
+
+USER_ID_SUFFIX = re.compile(r",\s*\d+$")
+"""Label Studio writes `created_username` as `e-mail, user id`."""
 
 
 def read_label_studio(
     path: Path, options: ReadOptions, progress: Progress | None = None
 ) -> Iterator[NewDocument]:
     ignored: Counter[str] = Counter()
+    people = _People(options)
     tasks = _json_lines(path, progress) if path.suffix == ".jsonl" else _json_array(path)
     for number, task in tasks:
-        yield _task(task, path, number, options, ignored)
+        yield _task(task, path, number, options, ignored, people)
     if ignored:
         listed = ", ".join(f"{count} {kind}" for kind, count in sorted(ignored.items()))
         options.notes.append(f"{path}: not imported: {listed}")
@@ -106,11 +122,63 @@ def _decode(decoder: json.JSONDecoder, text: str, position: int, path: Path) -> 
         raise InputError(str(path), where, json_problem(exc)) from exc
 
 
+class _People:
+    """The layer of each annotation's person; refuses two people on one layer."""
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self.owners: dict[str, str] = {}
+        """layer -> the person (as the file names them) whose layer it is"""
+
+    def layer(self, annotation: dict[str, Any], fail: Any) -> str:
+        if annotation.get("ground_truth") is True:
+            return GOLD
+        person = _person(annotation.get("created_username"))
+        name = layer_name(person)
+        if name is None:
+            person = _person(annotation.get("completed_by"))
+            name = layer_name(person)
+        if name is None:
+            return self.options.default_layer
+        if name in (GOLD, self.options.predictions_layer):
+            renamed = f"user-{name}"
+            if renamed not in self.owners:
+                self.options.notes.append(
+                    f"annotator {person!r} imported into layer {renamed}: {name} is reserved "
+                    "(gold comes from annotations marked ground_truth only)"
+                )
+            name = renamed
+        owner = self.owners.setdefault(name, str(person))
+        if owner != str(person):
+            raise fail(
+                f"annotators {owner!r} and {person!r} would both become layer {name}; "
+                "rename one of them in the file"
+            )
+        return name
+
+
+def _person(value: Any) -> Any:
+    """How the file names a person: a string (`, N` id suffix dropped), an id, or None."""
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("username") or value.get("id")
+    if isinstance(value, str):
+        value = USER_ID_SUFFIX.sub("", value.strip()).strip()
+    return value
+
+
 def _task(
-    task: Any, path: Path, number: int, options: ReadOptions, ignored: Counter[str]
+    task: Any,
+    path: Path,
+    number: int,
+    options: ReadOptions,
+    ignored: Counter[str],
+    people: _People,
 ) -> NewDocument:
     def fail(reason: str) -> InputError:
         return InputError(str(path), number, reason)
+
+    def drop(where: str, reason: str) -> None:
+        options.notes.append(f"{path}:{number}: {where}: region dropped: {reason}")
 
     if not isinstance(task, dict):
         raise fail(f"expected a task object, got {type(task).__name__}")
@@ -136,29 +204,23 @@ def _task(
         if annotation.get("was_cancelled"):
             ignored["cancelled annotations"] += 1
             continue
-        layer = (
-            layer_name(annotation.get("created_username"))
-            or _user(annotation.get("completed_by"))
-            or options.default_layer
-        )
-        spans += _results(annotation, f"annotations[{index}]", text, layer, options, fail, ignored)
+        layer = people.layer(annotation, fail)
+        what = f"annotations[{index}]"
+        spans += _results(annotation, what, text, layer, options, fail, drop, ignored)
     predictions = task.get("predictions")
     if predictions is None:
         predictions = []
     if not isinstance(predictions, list):
         raise fail("'predictions' must be a list")
     for index, prediction in enumerate(predictions):
+        if isinstance(prediction, int) and not isinstance(prediction, bool):
+            ignored["predictions given as ids (export with full predictions to import them)"] += 1
+            continue
         if not isinstance(prediction, dict):
             raise fail(f"predictions[{index}]: expected an object")
-        spans += _results(
-            prediction,
-            f"predictions[{index}]",
-            text,
-            options.predictions_layer,
-            options,
-            fail,
-            ignored,
-        )
+        what = f"predictions[{index}]"
+        layer = options.predictions_layer
+        spans += _results(prediction, what, text, layer, options, fail, drop, ignored)
     doc_id = data.get("doc_id")
     source = data.get("source")
     meta = {k: v for k, v in data.items() if k not in (key, "doc_id", "source")}
@@ -172,12 +234,6 @@ def _task(
     )
 
 
-def _user(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("email") or value.get("username") or value.get("id")
-    return layer_name(value)
-
-
 def _results(
     container: dict[str, Any],
     what: str,
@@ -185,6 +241,7 @@ def _results(
     layer: str,
     options: ReadOptions,
     fail: Any,
+    drop: Any,
     ignored: Counter[str],
 ) -> list[tuple[str, int, int, str]]:
     result = container.get("result")
@@ -198,11 +255,22 @@ def _results(
         if not isinstance(region, dict):
             raise fail(f"{where}: expected an object")
         value = region.get("value")
-        if not isinstance(value, dict) or "start" not in value or "labels" not in value:
+        labels_type = region.get("type") == "labels"
+        if not isinstance(value, dict) or ("labels" not in value and not labels_type):
             ignored[f"{region.get('type', 'untyped')} results"] += 1
             continue
-        if not isinstance(value["start"], int):
-            ignored[f"{region.get('type', 'untyped')} results without character offsets"] += 1
+        labels = value.get("labels", [])
+        if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+            raise fail(f"{where}: 'labels' must be a list of label names")
+        if not labels:
+            drop(where, "no labels")
+            continue
+        if "start" not in value:
+            drop(where, "no character offsets")
+            continue
+        if not isinstance(value["start"], int) or isinstance(value["start"], bool):
+            offsets = f"{value['start']!r}, {value.get('end')!r}"
+            drop(where, f"offsets are not character offsets ({offsets})")
             continue
         try:
             start, end = to_codepoints(
@@ -215,8 +283,5 @@ def _results(
             raise fail(
                 f"{where}: " + mismatch(text, start, end, value["text"], options.offsets, raw)
             )
-        labels = value["labels"]
-        if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
-            raise fail(f"{where}: 'labels' must be a list of label names")
         spans += [(layer, start, end, label) for label in labels]
     return spans

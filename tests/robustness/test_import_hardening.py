@@ -5,6 +5,7 @@ Each test here was written against a defect and failed before its fix.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -202,3 +203,123 @@ def test_other_writers_are_not_locked_out_while_a_file_is_parsed(
     result = import_file(store, path, progress=write_elsewhere)
     assert writes and set(writes) == {"ok"}
     assert result.counts.documents == store.document_count() > 0
+
+
+# ------------------------------------------------------------------------ Label Studio
+
+LS_TEXT = "Lavrov met Blinken in Geneva."
+
+
+def ls_region(label: str | None, start: object, end: object) -> dict[str, object]:
+    text = LS_TEXT[start:end] if isinstance(start, int) and isinstance(end, int) else "x"
+    labels = [label] if label else []
+    return {"type": "labels", "value": {"start": start, "end": end, "text": text, "labels": labels}}
+
+
+def write_tasks(path: Path, *tasks: dict[str, object]) -> Path:
+    path.write_text(json.dumps(list(tasks)), "utf-8")
+    return path
+
+
+def test_label_studio_layers_are_unique_per_person(store: Store, tmp_path: Path) -> None:
+    path = write_tasks(
+        tmp_path / "tasks.json",
+        {
+            "data": {"text": LS_TEXT},
+            "annotations": [
+                {"created_username": " bob@one.org, 3", "result": [ls_region("guarantor", 0, 6)]},
+                {"completed_by": {"email": "bob@two.org"}, "result": [ls_region("demand", 0, 6)]},
+            ],
+        },
+    )
+    import_file(store, path)
+    assert spans_of(store) == [
+        ("bob_at_one.org", "Lavrov", "guarantor"),
+        ("bob_at_two.org", "Lavrov", "demand"),
+    ]
+
+
+def test_label_studio_names_that_would_merge_are_refused(store: Store, tmp_path: Path) -> None:
+    path = write_tasks(
+        tmp_path / "tasks.json",
+        {
+            "data": {"text": LS_TEXT},
+            "annotations": [
+                {"created_username": "bob smith", "result": [ls_region("guarantor", 0, 6)]},
+                {"created_username": "bob/smith", "result": [ls_region("demand", 0, 6)]},
+            ],
+        },
+    )
+    with pytest.raises(InputError, match=r"'bob smith' and 'bob/smith' .*layer bob-smith"):
+        import_file(store, path)
+    assert store.document_count() == 0
+
+
+def test_label_studio_gold_comes_only_from_ground_truth(store: Store, tmp_path: Path) -> None:
+    path = write_tasks(
+        tmp_path / "tasks.json",
+        {
+            "data": {"text": LS_TEXT},
+            "annotations": [
+                {"created_username": "gold", "result": [ls_region("guarantor", 0, 6)]},
+                {
+                    "created_username": "ann@x.org",
+                    "ground_truth": True,
+                    "result": [ls_region("demand", 11, 18)],
+                },
+                {"created_username": "predictions", "result": [ls_region("opinion", 22, 28)]},
+            ],
+        },
+    )
+    result = import_file(store, path)
+    assert spans_of(store) == [
+        ("gold", "Blinken", "demand"),
+        ("user-gold", "Lavrov", "guarantor"),
+        ("user-predictions", "Geneva", "opinion"),
+    ]
+    assert any("user-gold" in note for note in result.notes)
+
+
+def test_label_studio_predictions_given_as_ids_are_skipped_with_a_note(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write_tasks(
+        tmp_path / "tasks.json",
+        {
+            "data": {"text": LS_TEXT},
+            "annotations": [{"completed_by": 1, "result": [ls_region("guarantor", 0, 6)]}],
+            "predictions": [4, 5],
+        },
+    )
+    result = import_file(store, path)
+    assert spans_of(store) == [("user1", "Lavrov", "guarantor")]
+    assert any("2 predictions given as ids" in note for note in result.notes)
+
+
+def test_label_studio_every_dropped_region_is_reported(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_text(
+        "[\n"
+        + json.dumps(
+            {"data": {"text": LS_TEXT}, "annotations": [{"result": [ls_region("guarantor", 0, 6)]}]}
+        )
+        + ",\n"
+        + json.dumps(
+            {
+                "data": {"text": LS_TEXT},
+                "annotations": [
+                    {"result": [ls_region("demand", "0", "6"), ls_region(None, 11, 18)]},
+                    {"result": [{"type": "labels", "value": {"labels": ["quote"]}}]},
+                ],
+            }
+        )
+        + "\n]\n",
+        "utf-8",
+    )
+    result = import_file(store, path)
+    assert spans_of(store) == [("gold", "Lavrov", "guarantor")]
+    dropped = [note for note in result.notes if "dropped" in note]
+    assert len(dropped) == 3
+    assert f"{path}:3: annotations[0].result[0]" in dropped[0] and "'0'" in dropped[0]
+    assert f"{path}:3: annotations[0].result[1]" in dropped[1] and "no labels" in dropped[1]
+    assert f"{path}:3: annotations[1].result[0]" in dropped[2] and "offsets" in dropped[2]

@@ -147,7 +147,7 @@ def test_label_studio_annotations_completions_and_predictions(store: Store, tmp_
     path.write_text(json.dumps(tasks, indent=2, ensure_ascii=False), "utf-8")
     result = import_file(store, path)
     assert sorted(spans_of(store)) == [
-        ("alice", "Geneva", "guarantor"),
+        ("alice_at_example.org", "Geneva", "guarantor"),  # the whole e-mail: one per person
         ("predictions", "Peace", "opinion"),
         ("user7", "Lavrov", "attribution"),
         ("user7", "Lavrov", "quote"),
