@@ -156,7 +156,9 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             # Light copies at once: the models weigh ten times more (10,000 spans: 10 MB).
             spans = [SpanRef.of(span) for span in self.store.spans(doc_id, self.annotator)]
             assignment = self.store.assignment(doc_id, self.annotator)
-            if assignment is None or assignment.status == Status.TODO:
+            # A read-only project (a read-only medium) still opens, for reading.
+            started = assignment is not None and assignment.status != Status.TODO
+            if not started and not self.store.read_only:
                 self.store.set_status(doc_id, self.annotator, Status.IN_PROGRESS)
             position = self.store.queue_position(self.annotator, doc_id)
         except StoreError as exc:
@@ -197,7 +199,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
     def flush_time(self) -> None:
         """Add the time spent since the last flush to the assignment."""
         seconds = self.clock.take()
-        if self.doc is not None and seconds > 0:
+        if self.doc is not None and seconds > 0 and not self.store.read_only:
             try:
                 self.store.add_time(self.doc_id, self.annotator, seconds)
             except StoreError as exc:
@@ -275,7 +277,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         guideline = active or legend.active or self.scheme.labels[0].name
         self.query_one(Guidelines).show(self.scheme.label(guideline))
         span_list = self.query_one(SpanList)
-        position = view.index.position(getattr(focused, "id", None))
+        position = view.index.position(view.focused_id)
         if position != span_list.highlighted:
             span_list.highlight(position)
         self.query_one(StatusLine).show(self._status())

@@ -122,11 +122,18 @@ class EditingScreen(Screen[None], Generic[T]):
         """A change is about to be written (the annotate screen counts working time)."""
 
     def _write(self, call: Callable[[], Any], title: str = "Not saved") -> Any:
-        """Run one store call; a refusal becomes a notification and None."""
+        """Run one store call; a refusal becomes a notification and None.
+
+        The refusal (a full disk, a read-only file, a label the scheme no longer has)
+        also goes to the status line, where the eye already is; the screen keeps what it
+        showed, and the next key tries again: once space is freed, it is stored.
+        """
         self._touched()
         try:
             return call()
         except StoreError as exc:
+            message = str(exc).removeprefix(f"{self.store.path}: ")
+            self.flash(f"{title}: {message}", "$text-error")
             self.notify(str(exc), title=title, severity="error")
             return None
 
@@ -225,7 +232,7 @@ class EditingScreen(Screen[None], Generic[T]):
 
     def _begin_edit(self, target: T) -> None:
         view = self.view
-        if getattr(view.focused, "id", None) != target.id:
+        if view.focused_id != target.id:
             view.focus_span(target.id)
         view.begin_edit()
         self.flash(self._edit_hint(view.selection))

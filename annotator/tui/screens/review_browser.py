@@ -201,7 +201,7 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
 
     def _cursor_changed(self) -> None:
         candidates = self.query_one(CandidateList)
-        position = self.view.index.position(getattr(self.view.focused, "id", None))
+        position = self.view.index.position(self.view.focused_id)
         if position != candidates.highlighted:
             candidates.highlight(position)
         self.query_one(StatusLine).show(self._status())

@@ -116,6 +116,11 @@ class DocumentCanvas(ScrollView, can_focus=True):
     # ------------------------------------------------------------ state, for above
 
     @property
+    def focused_id(self) -> int | None:
+        """The id of the focused span, if one is."""
+        return self.focused.id if self.focused is not None else None
+
+    @property
     def layout_rows(self) -> int:
         return self._layout.row_count if self._layout else 0
 
@@ -287,7 +292,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
         if selection is not None and selection.start >= selection.end:
             selection = None
         old_selection, old_caret = self.selection, self._caret_range()
-        old_focus, old_focus_id = self._focus_range(), getattr(self.focused, "id", None)
+        old_focus, old_focus_id = self._focus_range(), self.focused_id
         self.cursor = min(max(cursor, 0), len(self.text))
         self.selection = selection
         if self.editing is not None and selection is None:
@@ -307,7 +312,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
         changed = force or (
             old_selection != self.selection
             or old_caret != self._caret_range()
-            or old_focus_id != getattr(self.focused, "id", None)
+            or old_focus_id != self.focused_id
         )
         if not changed:
             return
@@ -317,7 +322,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
                 _range_of(old_selection), _range_of(self.selection), edges_only=True
             )
             self._refresh_ranges(old_caret, self._caret_range())
-            if old_focus_id != getattr(self.focused, "id", None):
+            if old_focus_id != self.focused_id:
                 self._refresh_ranges(old_focus, self._focus_range())
         self._moved()
 
