@@ -94,7 +94,8 @@ def plan_imports(paths: Iterable[str | Path], format: str | None = None) -> list
 
     A brat folder (one holding `.ann` files, or any folder with `--format brat`) is one
     unit, imported wholly or not at all; other folders are searched recursively for the
-    format's files (`.txt` and `.jsonl` when no format is given).
+    format's files (`.txt` and `.jsonl` when no format is given). A link in a folder to a
+    file outside it is refused (InputError); a file named itself is read wherever it is.
     """
     if format is not None and format not in READERS:
         raise InputError(str(format), None, f"unknown format (use one of {', '.join(FORMATS)})")
@@ -105,9 +106,12 @@ def plan_imports(paths: Iterable[str | Path], format: str | None = None) -> list
             if format == "brat" or (format is None and any(path.rglob("*.ann"))):
                 found.append((path, "brat"))
                 continue
+            from annotator.ingest.common import refuse_outside
+
             suffixes = SUFFIXES[format] if format else READABLE_SUFFIXES
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if file.suffix in suffixes and not file.name.startswith("."):
+                    refuse_outside(path, file)
                     found.append((file, format or detect_format(file)))
         elif path.is_file():
             found.append((path, format or detect_format(path)))

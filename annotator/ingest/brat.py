@@ -7,7 +7,9 @@ discontinuous span whose gaps are only whitespace (brat's way of crossing a line
 becomes one span; other discontinuous spans stop the import, since a span here is one
 range. Events, relations, attributes, normalisations and notes are counted in the notes.
 The document id is the file's path in the folder without `.ann`; texts are read as they
-are (a BOM dropped).
+are (a BOM dropped). A `.txt` without its `.ann` is not imported and is named in the
+notes; a link in the folder to a file outside it stops the import (name that file itself
+to read it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
-from annotator.ingest.common import read_text_file
+from annotator.ingest.common import read_text_file, refuse_outside
 from annotator.models import NewDocument
 
 OFFSETS = re.compile(r"^\d{1,18} \d{1,18}(?:;\d{1,18} \d{1,18})*$", re.ASCII)
@@ -42,6 +44,7 @@ def read_brat(
     if path.is_dir():
         root = path
         annotations = sorted(p for p in path.rglob("*.ann") if p.is_file())
+        _note_lone_texts(root, options)
     else:
         root = path.parent
         annotations = [path]
@@ -51,6 +54,9 @@ def read_brat(
         txt = ann.with_suffix(".txt")
         if not txt.is_file():
             raise InputError(str(ann), None, f"no text file {txt.name} beside it")
+        if path.is_dir():
+            refuse_outside(root, ann)
+            refuse_outside(root, txt)
         text = read_text_file(txt)
         content = read_text_file(ann)
         spans: list[tuple[str, int, int, str]] = []
@@ -75,6 +81,20 @@ def read_brat(
     listed = ", ".join(f"{count} {kind}" for kind, count in sorted(ignored.items()) if count)
     if listed:
         options.notes.append(f"{path}: not imported (spans only): {listed}")
+
+
+def _note_lone_texts(root: Path, options: ReadOptions) -> None:
+    """Name the `.txt` files that have no `.ann`: brat shows them, this import skips them."""
+    lone = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.txt")
+        if p.is_file() and not p.with_suffix(".ann").is_file()
+    )
+    if lone:
+        options.notes.append(
+            f"{root}: {len(lone)} .txt files without .ann not imported (add an empty .ann "
+            f"to import them without spans): {', '.join(lone)}"
+        )
 
 
 def _text_bound(

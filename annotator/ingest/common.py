@@ -88,6 +88,23 @@ def read_json_lines(path: Path, progress: Progress | None) -> Iterator[tuple[int
         progress(done)
 
 
+def refuse_outside(root: Path, file: Path) -> None:
+    """Refuse a file found in the folder `root` that is a link to a place outside it.
+
+    Importing a folder must not read `/etc/passwd` because someone left a link to it
+    there; a user who wants such a file names it on the command line instead.
+    """
+    try:
+        file.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise InputError(
+            str(file),
+            None,
+            f"a link to a file outside the folder {root}: not read (name the file itself "
+            "to import it)",
+        ) from None
+
+
 def read_text_file(path: Path) -> str:
     """A whole UTF-8 file (BOM dropped), with the line of any invalid byte in the error."""
     try:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.errors import InputError
-from annotator.ingest import ReadOptions, import_file
+from annotator.ingest import ReadOptions, import_file, plan_imports
 from annotator.ingest.conll import read_conll
 from annotator.store import Store
 
@@ -323,3 +323,53 @@ def test_label_studio_every_dropped_region_is_reported(store: Store, tmp_path: P
     assert f"{path}:3: annotations[0].result[0]" in dropped[0] and "'0'" in dropped[0]
     assert f"{path}:3: annotations[0].result[1]" in dropped[1] and "no labels" in dropped[1]
     assert f"{path}:3: annotations[1].result[0]" in dropped[2] and "offsets" in dropped[2]
+
+
+# ------------------------------------------------------------------------------- brat
+
+
+def brat_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Lavrov spoke.", "utf-8")
+    (folder / "a.ann").write_text("T1\tguarantor 0 6\tLavrov\n", "utf-8")
+    return folder
+
+
+def test_brat_texts_without_ann_are_reported(store: Store, tmp_path: Path) -> None:
+    folder = brat_folder(tmp_path)
+    (folder / "b.txt").write_text("Kyiv refused.", "utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "c.txt").write_text("Nobody annotated me.", "utf-8")
+    result = import_file(store, folder, format="brat")
+    assert result.counts.documents == 1
+    note = " ".join(result.notes)
+    assert "2 .txt files without .ann" in note and "b.txt" in note and "sub/c.txt" in note
+
+
+@pytest.mark.parametrize("link", ["a.txt", "a.ann"])
+def test_brat_links_out_of_the_folder_are_refused(store: Store, tmp_path: Path, link: str) -> None:
+    folder = brat_folder(tmp_path)
+    secret = tmp_path / "secret"
+    secret.write_bytes((folder / link).read_bytes())
+    (folder / link).unlink()
+    (folder / link).symlink_to(secret)
+    with pytest.raises(InputError, match=rf"{link}: .*outside .*name the file itself"):
+        import_file(store, folder, format="brat")
+    assert store.document_count() == 0
+
+
+def test_links_out_of_an_imported_folder_are_refused_unless_named(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "one.txt").write_text("Kyiv refused.", "utf-8")
+    secret = tmp_path / "passwd.txt"
+    secret.write_text("root:x:0:0", "utf-8")
+    (folder / "two.txt").symlink_to(secret)
+    (folder / "three.txt").symlink_to(folder / "one.txt")  # inside: fine
+    with pytest.raises(InputError, match=r"two.txt: .*outside"):
+        plan_imports([folder])
+    assert import_file(store, folder / "two.txt").counts.documents == 1  # named: read
+    assert [d.text for d in store.iter_documents()] == ["root:x:0:0"]
