@@ -19,6 +19,7 @@ LIMIT = 400
 BEING_SPLIT = {
     "store.py": "into the store/ package of DESIGN.md",
     "tui/screens/review.py": "annotate and review share one EditingScreen base",
+    "tui/screens/annotate.py": "annotate and review share one EditingScreen base",
     "merge.py": "planning rules per part (documents, events, spans); no Size: reason yet",
 }
 
