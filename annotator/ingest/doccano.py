@@ -5,6 +5,11 @@ doccano's front end counts offsets in UTF-16 units: `--offsets utf16` converts t
 span that would split an emoji is an error naming the line). A string `id` becomes the
 document id (doccano's own integer ids are not kept); keys other than text, label,
 entities, relations and id go to the document's meta. Relations are not imported (noted).
+
+doccano files carry no span text, so UTF-16 offsets read as code points shift without
+error while they stay in range. Documents with characters outside the BMP (emoji) are
+therefore named in the notes, and when the file's spans fit the other reading better
+(more span edges on word boundaries) the note suggests it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,12 @@ from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import check_text, read_json_lines
 from annotator.models import NewDocument
-from annotator.offsets import to_codepoints
+from annotator.offsets import (
+    codepoint_to_utf16,
+    to_codepoints,
+    utf16_length,
+    utf16_to_codepoint,
+)
 
 KNOWN = frozenset({"text", "label", "entities", "relations", "id", "Comments"})
 
@@ -26,6 +36,7 @@ def read_doccano(
     path: Path, options: ReadOptions, progress: Progress | None = None
 ) -> Iterator[NewDocument]:
     relations = 0
+    fit = _Fit(options.offsets)
     for number, record in read_json_lines(path, progress):
 
         def fail(reason: str, number: int = number) -> InputError:
@@ -83,6 +94,7 @@ def read_doccano(
         if found is not None and not isinstance(found, list):
             raise fail("'relations' must be a list")
         relations += len(found or [])
+        fit.add(text, spans)
         doc_id = record.get("id")
         meta = {key: value for key, value in record.items() if key not in KNOWN}
         yield NewDocument(
@@ -95,6 +107,66 @@ def read_doccano(
         )
     if relations:
         options.notes.append(f"{path}: {relations} relations not imported (spans only)")
+    if fit.documents:
+        options.notes.append(f"{path}: {fit.note()}")
+
+
+class _Fit:
+    """How well a file's spans sit on word edges read as code points and as UTF-16 units.
+
+    Only documents with characters outside the BMP count: elsewhere both readings agree.
+    """
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.documents = 0
+        self.edges = 0
+        self.codepoint = 0
+        self.utf16 = 0
+
+    def add(self, text: str, spans: list[tuple[str, int, int, str]]) -> None:
+        units = utf16_length(text)
+        if units == len(text):
+            return
+        self.documents += 1
+        for _, start, end, _ in spans:
+            # spans hold code points: back to the file's numbers, then read the other way
+            if self.unit == "utf16":
+                raw = (codepoint_to_utf16(text, start), codepoint_to_utf16(text, end))
+            else:
+                raw = (start, end)
+            self.edges += 2
+            if raw[1] <= len(text):
+                self.codepoint += _on_edge(text, raw[0]) + _on_edge(text, raw[1])
+            if raw[1] <= units:
+                try:
+                    first, last = utf16_to_codepoint(text, raw[0]), utf16_to_codepoint(text, raw[1])
+                except ValueError:  # splits a character: no fit at all
+                    continue
+                self.utf16 += _on_edge(text, first) + _on_edge(text, last)
+
+    def note(self) -> str:
+        note = (
+            f"{self.documents} document(s) hold characters outside the BMP (emoji), where "
+            f"UTF-16 offsets and code points differ; offsets were read as {self.unit}"
+        )
+        scores = f"(span edges on word boundaries: {{}} of {self.edges}, against {{}})"
+        if self.unit == "codepoint" and self.utf16 > self.codepoint:
+            note += "; the spans fit --offsets utf16 better " + scores.format(
+                self.utf16, self.codepoint
+            )
+        elif self.unit == "utf16" and self.codepoint > self.utf16:
+            note += "; the spans fit code points better: import without --offsets utf16 " + (
+                scores.format(self.codepoint, self.utf16)
+            )
+        return note
+
+
+def _on_edge(text: str, position: int) -> int:
+    """1 when `position` splits no word (a span edge a careful annotator would choose)."""
+    if position <= 0 or position >= len(text):
+        return 1
+    return int(not (text[position - 1].isalnum() and text[position].isalnum()))
 
 
 def _span(

@@ -373,3 +373,50 @@ def test_links_out_of_an_imported_folder_are_refused_unless_named(
         plan_imports([folder])
     assert import_file(store, folder / "two.txt").counts.documents == 1  # named: read
     assert [d.text for d in store.iter_documents()] == ["root:x:0:0"]
+
+
+# ----------------------------------------------------------------------------- doccano
+
+EMOJI = "😀 Lavrov met Blinken in Geneva. 🇺🇦 Kyiv refused."
+
+
+def doccano_line(unit: str) -> str:
+    spans = []
+    for word, label in (("Lavrov", "guarantor"), ("Geneva", "guarantor"), ("Kyiv", "demand")):
+        start = EMOJI.index(word)
+        if unit == "utf16":
+            start = len(EMOJI[:start].encode("utf-16-le")) // 2
+        spans.append([start, start + len(word), label])
+    return json.dumps({"text": EMOJI, "label": spans}) + "\n"
+
+
+def test_doccano_utf16_offsets_read_as_code_points_are_pointed_out(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text(doccano_line("utf16") + json.dumps({"text": "plain", "label": []}) + "\n")
+    result = import_file(store, path, format="doccano")
+    note = " ".join(result.notes)
+    assert "1 document" in note and "outside the BMP" in note
+    assert "fit --offsets utf16 better" in note
+
+
+def test_doccano_code_points_that_fit_get_no_suggestion(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text(doccano_line("codepoint"))
+    result = import_file(store, path, format="doccano")
+    assert spans_of(store) == [
+        ("gold", "Geneva", "guarantor"),
+        ("gold", "Kyiv", "demand"),
+        ("gold", "Lavrov", "guarantor"),
+    ]
+    note = " ".join(result.notes)
+    assert "outside the BMP" in note and "better" not in note
+
+
+def test_doccano_utf16_import_fits_and_says_nothing_more(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text(doccano_line("utf16"))
+    result = import_file(store, path, format="doccano", offsets="utf16")
+    assert [label for _, _, label in spans_of(store)] == ["guarantor", "demand", "guarantor"]
+    assert not any("better" in note for note in result.notes)
