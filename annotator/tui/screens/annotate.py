@@ -270,14 +270,12 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
 
     def _cursor_changed(self) -> None:
         view = self.view
-        focused = view.focused
-        active = focused.label if focused is not None else None
+        active = view.focused.label if view.focused is not None else None
         legend = self.query_one(LabelLegend)
         legend.show(self.scheme.labels, view.index.label_counts(), active)
         guideline = active or legend.active or self.scheme.labels[0].name
         self.query_one(Guidelines).show(self.scheme.label(guideline))
-        span_list = self.query_one(SpanList)
-        position = view.index.position(view.focused_id)
+        span_list, position = self.query_one(SpanList), view.index.position(view.focused_id)
         if position != span_list.highlighted:
             span_list.highlight(position)
         self.query_one(StatusLine).show(self._status())
