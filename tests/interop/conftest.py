@@ -53,13 +53,16 @@ WHITESPACE_EDGED = {
 """Spans as imported files often have them: a tab, a space or a line break at an edge."""
 
 
-def import_whitespace_edged(store: Store, tail: str = "") -> dict[str, str]:
-    """The `WHITESPACE_EDGED` documents, each text followed by `tail`; id -> text."""
+def import_whitespace_edged(
+    store: Store, tail: str = "", keys: tuple[str, ...] = tuple(WHITESPACE_EDGED)
+) -> dict[str, str]:
+    """The `WHITESPACE_EDGED` documents named in `keys`, each text followed by `tail`."""
+    chosen = {key: WHITESPACE_EDGED[key] for key in keys}
     with store.transaction():
         store.import_documents(
             [
                 NewDocument(text=text + tail, id=key, spans=spans)
-                for key, (text, spans) in WHITESPACE_EDGED.items()
+                for key, (text, spans) in chosen.items()
             ]
         )
-    return {key: text + tail for key, (text, _) in WHITESPACE_EDGED.items()}
+    return {key: text + tail for key, (text, _) in chosen.items()}

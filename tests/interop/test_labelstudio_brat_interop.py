@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import export, stored_spans
+from conftest import export, import_whitespace_edged, stored_spans
 
+from annotator.ingest import import_file
+from annotator.scheme import load_scheme
 from annotator.store import NewDocument, Store
 
 
@@ -56,7 +58,9 @@ def test_brat_text_of_every_t_line_is_the_slice_of_its_txt(corpus: Store) -> Non
         lines = Path(f"brat/{doc_id}.ann").read_text("utf-8").splitlines()
         assert len(lines) == len(expected[doc_id])
         for line in lines:
-            _ident, _label, offsets, shown = T_LINE.match(line).groups()
+            match = T_LINE.match(line)
+            assert match is not None, line
+            _ident, _label, offsets, shown = match.groups()
             pieces = [tuple(map(int, p.split())) for p in offsets.split(";")]
             assert " ".join(text[a:b] for a, b in pieces) == shown
     conf = Path("brat/annotation.conf").read_text("utf-8")
@@ -76,3 +80,29 @@ def test_brat_file_names_are_safe_and_stay_in_the_folder(store: Store) -> None:
     for name in names:
         assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*\.txt", name) and len(name) <= 104
     assert not Path("escape.txt").exists()
+
+
+@pytest.mark.parametrize(("fmt", "target"), [("jsonl", "ws.jsonl"), ("brat", "ws-brat")])
+def test_faithful_formats_keep_whitespace_at_span_edges(
+    store: Store, tmp_path: Path, fmt: str, target: str
+) -> None:
+    """Only token-level views trim span edges; jsonl and brat give back what was stored."""
+    # brat leaves line breaks at span edges out (reported, see the README): spaces and tabs
+    import_whitespace_edged(
+        store, keys=("tab", "blank") if fmt == "brat" else ("tab", "trailing", "blank")
+    )
+    report = export(store, fmt, Path(target))
+    assert not report.lossy
+    assert not [note for note in report.notes if "trimmed" in note or "whitespace" in note]
+    _, scheme_text = load_scheme()
+    with Store.create(tmp_path / "back.db", scheme_text, "test") as back:
+        import_file(back, Path(target))
+        assert _texts(back) == _texts(store)
+
+
+def _texts(store: Store) -> list[tuple[str, str]]:
+    return sorted(
+        (span.label, document.text[span.start : span.end])
+        for document, spans in store.iter_documents_with_spans(["gold"])
+        for span in spans
+    )
