@@ -1,5 +1,8 @@
 """`annotator merge OTHER.db`: bring a copy of the project (a laptop's) back into this one.
 
+Size: one planner whose rules below are read and checked together (the layer rule uses
+the event and span translations); split by part, each rule would lose its context.
+
 Planning only, no I/O: the store reads both project files into `Snapshot`s, `plan_merge`
 decides, and the store writes the `MergePlan` in one transaction (a failed merge changes
 nothing). The rules:

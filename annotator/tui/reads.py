@@ -8,7 +8,6 @@ report the same way.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -33,15 +32,16 @@ def read_in_worker(
 ) -> Worker[None]:
     """Run `read` on the project at `path` in a thread; `done(result)` on the UI thread.
 
-    A newer read of the same `group` cancels this one (its result is dropped). A store or
-    SQLite error calls `failed(message)` on the UI thread, or is dropped without one.
+    A newer read of the same `group` cancels this one (its result is dropped). A store error
+    (the store wraps SQLite's) calls `failed(message)` on the UI thread, or is dropped
+    without one.
     """
 
     def work() -> None:
         try:
             with Store.open(path) as store:
                 result = read(store)
-        except (StoreError, sqlite3.Error) as exc:
+        except StoreError as exc:  # the store wraps every SQLite error
             if failed is not None and not get_current_worker().is_cancelled:
                 node.app.call_from_thread(failed, str(exc))
             return

@@ -16,12 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "annotator"
 LIMIT = 400
 
 # Being split right now; remove an entry when its split lands (an xpass is a reminder).
-BEING_SPLIT = {
-    "store.py": "into the store/ package of DESIGN.md",
-    "tui/screens/review.py": "annotate and review share one EditingScreen base",
-    "tui/screens/annotate.py": "annotate and review share one EditingScreen base",
-    "merge.py": "planning rules per part (documents, events, spans); no Size: reason yet",
-}
+BEING_SPLIT = {}
 
 
 def modules() -> list[Path]:
