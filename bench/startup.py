@@ -95,9 +95,16 @@ def tmux(*args: str) -> str:
 def first_paint(command: list[str], phrase: str, timeout: float) -> float:
     """CPU seconds of `command`, run in a fresh tmux session, when `phrase` shows."""
     line = "exec env TERM=xterm-256color " + shlex.join(command)
-    tmux(
-        "new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT), line
-    )  # fmt: skip
+    new_session = ["new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT), line]
+    for attempt in range(5):
+        # The tmux server exits with the last session; a new session made while it is
+        # exiting fails ("server exited unexpectedly"), so try again on a fresh server.
+        started = subprocess.run(["tmux", *new_session], capture_output=True, text=True)
+        if started.returncode == 0:
+            break
+        if attempt == 4:
+            raise RuntimeError(f"tmux new-session failed: {started.stderr.strip()}")
+        time.sleep(0.1)
     try:
         tmux("resize-window", "-t", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT))
         pid = int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
