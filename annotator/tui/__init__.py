@@ -22,8 +22,8 @@ def make_app(
         store: The project (the caller closes it after the app exits).
         annotator: The annotator's name; their spans are the layer of that name. In the
             review, the lead's name: the actor of every gold decision.
-        open_doc: A document id to open at once, on top of the queue (in the review: the
-            document of the queue to start with).
+        open_doc: A document id to open at once; the queue is built when the annotator
+            goes back to it (in the review: the document of the queue to start with).
         review: Adjudicate into the gold layer (`annotator review`) instead of labelling.
 
     Returns:

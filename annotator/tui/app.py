@@ -16,7 +16,7 @@ from annotator.errors import StoreError
 from annotator.models import Status
 from annotator.printable import printable
 from annotator.store import Store
-from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted
+from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
 from annotator.tui.reads import read_in_worker
 from annotator.tui.screens.agreement import AgreementScreen
 from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
@@ -77,9 +77,10 @@ class AnnotatorApp(App[None]):
         if self.review:  # the lead adjudicating: `annotator` is the lead's name
             self.push_screen(ReviewScreen(self.store, self.annotator, self.open_doc))
             return
-        self.push_screen(QueueScreen(self.store, self.annotator))
-        if self.open_doc is not None:
-            self.open_document(self.open_doc)
+        # A document named on the command line is the first thing painted: the queue is
+        # built only when the annotator goes back to it (the annotate screen does that).
+        if self.open_doc is None or not self.open_document(self.open_doc):
+            self.push_screen(QueueScreen(self.store, self.annotator))
 
     def notify(
         self,
@@ -104,18 +105,31 @@ class AnnotatorApp(App[None]):
             markup=False,
         )
 
-    def open_document(self, doc_id: str) -> None:
+    def open_document(self, doc_id: str) -> bool:
+        """Open `doc_id` in an annotate screen; False (and a toast) if it cannot be read."""
         try:
             self.store.document(doc_id)
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open the document", severity="error")
-            return
+            return False
         self.push_screen(self.annotate_screen_class(self.store, self.annotator, doc_id))
+        return True
 
     # ------------------------------------------------------------------- counts
 
     def on_document_wanted(self, event: DocumentWanted) -> None:
         self.open_document(event.doc_id)
+
+    def on_queue_wanted(self, event: QueueWanted) -> None:
+        """Back to the queue under the screen; a document opened from the command line has
+        none under it (the queue was not built before it), so one takes the screen's place."""
+        event.stop()
+        if event.screen is not self.screen:  # already left
+            return
+        if any(isinstance(screen, QueueScreen) for screen in self.screen_stack):
+            event.screen.dismiss()
+        else:
+            self.switch_screen(QueueScreen(self.store, self.annotator))
 
     def on_counts_wanted(self, event: CountsWanted) -> None:
         """Show the counts known so far at once, and count the queue again in a worker."""

@@ -45,3 +45,15 @@ class DocumentWanted(Message):
     def __init__(self, doc_id: str) -> None:
         super().__init__()
         self.doc_id = doc_id
+
+
+class QueueWanted(Message):
+    """Leave `screen` for the queue (the app builds one if none is under it)."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        super().__init__()
+        self.screen = screen
+
+    @property
+    def control(self) -> Screen[Any]:
+        return self.screen

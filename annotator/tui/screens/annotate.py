@@ -22,7 +22,7 @@ from annotator.models import Document, Scheme, Span, SpanKey, Status
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
 from annotator.tui.clock import ActivityClock
-from annotator.tui.messages import CountsWanted, QueueCounted
+from annotator.tui.messages import CountsWanted, QueueCounted, QueueWanted
 from annotator.tui.screens.choosers import label_chooser
 from annotator.tui.screens.editing import editing_bindings
 from annotator.tui.screens.searching import SearchingScreen
@@ -235,7 +235,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         if following is None:
             self.notify(f"Marked {word}. Nothing left to do in the queue.", title="All done")
             self.post_message(CountsWanted(self))
-            self.dismiss()
+            self.post_message(QueueWanted(self))
             return
         self.load(following)
         self.flash(f"previous document marked {word}", "$text-success")
@@ -249,7 +249,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
     def action_queue(self) -> None:
         self.clock.touch()
         self.flush_time()
-        self.dismiss()
+        self.post_message(QueueWanted(self))
 
     # ------------------------------------------------------------------ panels
 
