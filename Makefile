@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench interop-ls clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,17 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/agreement.py
 	$(BIN)/python bench/tui_keys.py
 	$(BIN)/python bench/concurrent_writes.py
+
+## A real Label Studio server for tests/interop/test_labelstudio_server.py, in a venv of its
+## own (.venv-ls) so that its pinned dependencies never touch .venv; made once (stamp file).
+LS_VENV := .venv-ls
+
+$(LS_VENV)/.installed:
+	$(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check label-studio
+	touch $@
+
+interop-ls: $(LS_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) sample.db sample.db-wal sample.db-shm
