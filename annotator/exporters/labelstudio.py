@@ -9,7 +9,12 @@
 
 Every layer by default: each annotator's layer becomes one annotation (named in
 `created_username`), `gold` one marked `ground_truth`, and a layer named `predictions`
-goes to `predictions`, as the importer reads them back. Offsets are code points (current
+goes to `predictions`, as the importer reads them back. Label Studio itself ignores
+`created_username` and gives an annotation to the member whose e-mail `completed_by`
+names (to the account that imports the file when none is named), so a layer named by
+e-mail in the importer's spelling (`bob_at_lab.org`) also gets
+`completed_by: {"email": "bob@lab.org"}`; any other annotator's layer is noted, since
+Label Studio cannot tell it from the importing account's. Offsets are code points (current
 Label Studio); `--offsets utf16` for versions that counted UTF-16 units. Region ids are
 hashes of the span, so the same project always gives the same file.
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
@@ -31,6 +37,18 @@ from annotator.store import Store
 PREDICTIONS = "predictions"
 FROM_NAME = "label"
 TO_NAME = "text"
+_E_MAIL_LAYER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)_at_([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$")
+"""A layer the importer made of an e-mail: `@` written `_at_`, a dotted domain after it."""
+
+
+def layer_e_mail(layer: str) -> str | None:
+    """The e-mail a layer stands for (`bob_at_lab.org` -> `bob@lab.org`), else None.
+
+    The inverse of the importer's naming, so that a project imported from Label Studio
+    goes back to the same members.
+    """
+    match = _E_MAIL_LAYER.match(layer)
+    return f"{match[1]}@{match[2]}" if match else None
 
 
 def labeling_config(store: Store) -> str:
@@ -52,10 +70,12 @@ def region_id(doc_id: str, span: SpanRow) -> str:
 
 
 class LabelStudioPart:
-    def __init__(self, path: Path, unit: str) -> None:
+    def __init__(self, path: Path, unit: str, nameless: set[str]) -> None:
         self.handle: IO[str] = path.open("w", encoding="utf-8", newline="\n")
         self.handle.write("[")
         self.unit = unit
+        self.nameless = nameless
+        """Annotator layers without an e-mail (shared by the parts, noted at the end)."""
         self.count = 0
         self.annotations = 0
         self.encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
@@ -86,14 +106,18 @@ class LabelStudioPart:
                 predictions.append({"model_version": PREDICTIONS, "result": result})
                 continue
             self.annotations += 1
-            annotations.append(
-                {
-                    "id": self.annotations,
-                    "created_username": layer,
-                    "ground_truth": layer == GOLD,
-                    "result": result,
-                }
-            )
+            annotation: dict[str, Any] = {
+                "id": self.annotations,
+                "created_username": layer,
+                "ground_truth": layer == GOLD,
+                "result": result,
+            }
+            e_mail = layer_e_mail(layer)
+            if e_mail is not None:
+                annotation["completed_by"] = {"email": e_mail}
+            elif layer != GOLD:
+                self.nameless.add(layer)
+            annotations.append(annotation)
         data: dict[str, Any] = {"text": text, "doc_id": document.id}
         if document.source is not None:
             data["source"] = document.source
@@ -118,13 +142,20 @@ class LabelStudioExporter(StreamingExporter):
     ) -> Any:
         if options.offsets == "utf16":
             report.notes.append("offsets count UTF-16 units (for older Label Studio versions)")
-        return {"unit": options.offsets, "config": labeling_config(store)}
+        return {"unit": options.offsets, "config": labeling_config(store), "nameless": set()}
 
     def part_path(self, root: Path, split: str | None) -> Path:
         return root / f"{split or 'tasks'}.json"
 
     def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
-        return LabelStudioPart(path, state["unit"])
+        return LabelStudioPart(path, state["unit"], state["nameless"])
 
     def finish(self, root: Path, state: Any, report: ExportReport, sizes: dict[str, int]) -> None:
         (root / "config.xml").write_text(state["config"], encoding="utf-8")
+        if state["nameless"]:
+            listed = ", ".join(repr(layer) for layer in sorted(state["nameless"]))
+            report.notes.append(
+                f"no e-mail in the name of layer {listed}: Label Studio gives those "
+                "annotations to the account that imports the file (a layer named like "
+                "bob_at_lab.org goes to the member bob@lab.org)"
+            )
