@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,31 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from annotator.errors import StoreError
-
-
-def _import_sqlite_utils() -> Any:
-    """Import sqlite-utils without letting it import pandas and numpy.
-
-    sqlite-utils imports both at import time, when installed, only to map their scalar
-    types to column types in `insert()`: we never pass it such values, and the two cost
-    about 0.37 s of every command's start-up. For that one import they are marked as
-    unavailable (a `None` entry in `sys.modules` makes `import` raise ImportError); the
-    marks are removed afterwards, so a later `import pandas` (an exporter's) still works.
-    Modules somebody already loaded are left alone.
-    """
-    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        import sqlite_utils
-    finally:
-        for name in hidden:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]
-    return sqlite_utils
-
-
-sqlite_utils = _import_sqlite_utils()
 
 BUSY_TIMEOUT_MS = 5_000
 """SQLite's own wait for a lock, per attempt; `when_free` retries around it."""
@@ -137,9 +111,6 @@ class Connection:
         self._savepoints = 0
         self.read_only = False
         """Opened for reading only (see `open_read_only`): every write refuses."""
-        self._database = sqlite_utils.Database(
-            conn, recursive_triggers=False, execute_plugins=False
-        )
 
     @classmethod
     def open(cls, path: Path) -> Connection:
@@ -247,7 +218,10 @@ class Connection:
         return int(self.one("PRAGMA user_version"))
 
     def table_names(self) -> list[str]:
-        return list(self._database.table_names())
+        # Plain SQL: the one thing sqlite-utils did here, not worth its import (~40 ms
+        # of every start-up, and pandas and numpy when they are installed).
+        rows = self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return [name for (name,) in rows]
 
     def pragma(self, name: str) -> Any:
         """One pragma's value (for checks such as `integrity_check` or `journal_mode`)."""
