@@ -276,6 +276,10 @@ class Store:
     def spans(self, doc_id: str, layer: str | None = None) -> list[Span]:
         return self._spans.spans(doc_id, layer)
 
+    def span_rows(self, doc_id: str, layer: str | None = None) -> list[SpanRow]:
+        """The spans as plain rows, in the same order: for reading many (the workbench)."""
+        return self._spans.span_rows(doc_id, layer)
+
     def span(self, span_id: int) -> Span:
         return self._spans.span(span_id)
 

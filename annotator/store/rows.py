@@ -11,6 +11,8 @@ SpanState = dict[str, Any]
 """A span as the event log records it: `{"id", "start", "end", "label"}`."""
 
 SPAN_COLUMNS = 'id, layer, start, "end", label, created, updated'
+SPAN_ROW_COLUMNS = 'id, layer, start, "end", label'
+"""The columns of a `models.SpanRow`, in its order."""
 
 
 def document(row: Any) -> Document:

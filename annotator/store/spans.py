@@ -7,10 +7,11 @@ span from another tokenizer, an undo and a merge all keep their exact offsets.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from annotator.errors import StoreError
-from annotator.models import EventAction, Span
+from annotator.models import EventAction, Span, SpanRow
 from annotator.store import rows
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
@@ -28,14 +29,21 @@ class Spans:
         self.documents = documents
 
     def spans(self, doc_id: str, layer: str | None = None) -> list[Span]:
+        found = self._select(doc_id, layer, rows.SPAN_COLUMNS)
+        return [rows.span(doc_id, row) for row in found]
+
+    def span_rows(self, doc_id: str, layer: str | None = None) -> list[SpanRow]:
+        """As `spans`, as plain rows: no model per span (they were checked when written)."""
+        return list(map(SpanRow._make, self._select(doc_id, layer, rows.SPAN_ROW_COLUMNS)))
+
+    def _select(self, doc_id: str, layer: str | None, columns: str) -> Iterable[Any]:
         key = self.documents.key(doc_id)
-        sql = f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE doc = ?"
+        sql = f"SELECT {columns} FROM spans WHERE doc = ?"
         params: tuple[Any, ...] = (key,)
         if layer is not None:
             sql += " AND layer = ?"
             params += (layer,)
-        found = self.db.execute(sql + ' ORDER BY start, "end" DESC, label, layer', params)
-        return [rows.span(doc_id, row) for row in found]
+        return self.db.execute(sql + ' ORDER BY start, "end" DESC, label, layer', params)
 
     def span(self, span_id: int) -> Span:
         row = self.db.execute(

@@ -153,8 +153,8 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         """Open a document: its text, this annotator's spans, and mark it started."""
         try:
             doc = self.store.document(doc_id)
-            # Light copies at once: the models weigh ten times more (10,000 spans: 10 MB).
-            spans = [SpanRef.of(span) for span in self.store.spans(doc_id, self.annotator)]
+            # Plain rows into light refs: no model per span (10,000 spans: 10 MB, 50 ms).
+            spans = [SpanRef.of(row) for row in self.store.span_rows(doc_id, self.annotator)]
             assignment = self.store.assignment(doc_id, self.annotator)
             # A read-only project (a read-only medium) still opens, for reading.
             started = assignment is not None and assignment.status != Status.TODO
@@ -378,7 +378,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         if self._write(lambda: call(self.doc_id) or True) is None:
             return
         try:
-            fresh = self.store.spans(self.doc_id, self.annotator)
+            fresh = self.store.span_rows(self.doc_id, self.annotator)
         except StoreError as exc:
             self.notify(str(exc), severity="error")
             return
