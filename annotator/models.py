@@ -28,7 +28,7 @@ RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789")
 class Strict(BaseModel):
     """Base for every model: unknown fields are errors, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def check_name(value: str, what: str) -> str:
