@@ -1,7 +1,9 @@
 """The app: owns the store and the annotator's name, switches screens, counts the queue.
 
 Kept small on purpose (screens hold the UI). The queue counts grow with the corpus, so a
-thread worker makes them on its own connection and hands them to the screens.
+thread worker makes them on its own connection and hands them to the screens. The review
+and agreement screens are imported where they are opened: the workbench's start-up does
+not pay for them.
 """
 
 from __future__ import annotations
@@ -18,11 +20,9 @@ from annotator.printable import printable
 from annotator.store import Store
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
 from annotator.tui.reads import read_in_worker
-from annotator.tui.screens.agreement import AgreementScreen
 from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
 from annotator.tui.screens.help import HelpScreen, bindings_of
 from annotator.tui.screens.queue import QueueScreen
-from annotator.tui.screens.review import REVIEW_NOTES, ReviewScreen
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.virtual_list import VirtualList
 
@@ -75,6 +75,8 @@ class AnnotatorApp(App[None]):
 
     def on_mount(self) -> None:
         if self.review:  # the lead adjudicating: `annotator` is the lead's name
+            from annotator.tui.screens.review import ReviewScreen
+
             self.push_screen(ReviewScreen(self.store, self.annotator, self.open_doc))
             return
         # A document named on the command line is the first thing painted: the queue is
@@ -169,6 +171,9 @@ class AnnotatorApp(App[None]):
 
     def action_agreement(self) -> None:
         """The agreement screen; in the review, a document chosen there is opened."""
+        from annotator.tui.screens.agreement import AgreementScreen
+        from annotator.tui.screens.review import ReviewScreen
+
         if isinstance(self.screen, AgreementScreen | HelpScreen):
             return
         review = next((s for s in self.screen_stack if isinstance(s, ReviewScreen)), None)
@@ -180,6 +185,9 @@ class AnnotatorApp(App[None]):
         self.push_screen(AgreementScreen(self.store.path, pick=review is not None), chosen)
 
     def action_help(self) -> None:
+        from annotator.tui.screens.agreement import AgreementScreen
+        from annotator.tui.screens.review import REVIEW_NOTES, ReviewScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         agreement = ("The agreement screen", bindings_of(AgreementScreen))

@@ -6,6 +6,9 @@ when the annotator goes back to it, and going back shows it as if it had been th
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from tui_helpers import SIZE, annotate_screen
 
 from annotator.models import Status
@@ -67,3 +70,16 @@ async def test_an_unknown_document_at_start_shows_the_queue_and_says_why(
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
         assert [n.title for n in app._notifications] == ["Cannot open the document"]
+
+
+def test_the_workbench_loads_neither_review_nor_agreement_code_to_start() -> None:
+    code = (
+        "import sys\n"
+        "import annotator.tui.app\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('annotator.tui.screens.review',"
+        " 'annotator.tui.screens.agreement', 'annotator.agreement', 'annotator.adjudicate',"
+        " 'sqlite_utils'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]"]
