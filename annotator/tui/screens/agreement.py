@@ -22,13 +22,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from annotator import agreement_table as tables
 from annotator.agreement_report import AgreementReport, build_report
 from annotator.agreement_table import Cell, scale_colour
 from annotator.tui.reads import read_in_worker
 from annotator.tui.text_layout import display_text
+from annotator.tui.widgets.key_footer import KeyFooter
 
 WORST = 50
 TITLE_CELLS = 40
@@ -85,7 +86,7 @@ class AgreementScreen(Screen[str | None]):
                 "Label confusion (overlapping spans, rows: one annotator)", classes="panel-title"
             )
             yield self._table("agreement-confusion")
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _table(id: str) -> DataTable[Text]:

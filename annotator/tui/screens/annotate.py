@@ -15,7 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.errors import StoreError
 from annotator.models import Document, Scheme, Span, SpanKey, Status
@@ -29,6 +29,7 @@ from annotator.tui.screens.searching import SearchingScreen
 from annotator.tui.span_index import SpanRef
 from annotator.tui.span_writer import OwnLayerWriter
 from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.legend import Guidelines, LabelLegend
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.search_bar import SearchBar
@@ -140,7 +141,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
                 yield Guidelines(id="guidelines")
                 yield Static("Spans", classes="panel-title", id="spans-title")
                 yield SpanList(id="span-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_interval(FLUSH_SECONDS, self.flush_time)

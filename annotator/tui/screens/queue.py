@@ -14,11 +14,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from annotator.models import QueueItem, Status
 from annotator.store import Store
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.queue_list import QueueList, heading
 
@@ -68,7 +69,7 @@ class QueueScreen(Screen[None]):
             yield Static(id="queue-filters")
         yield Static(id="queue-heading")
         yield QueueList(self._fetch, id="queue")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -13,7 +13,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator.adjudicate import ReviewItem
 from annotator.agreement_report import DocumentFigures, build_report
@@ -28,6 +28,7 @@ from annotator.tui.screens.review_lines import describe_item, document_line, lay
 from annotator.tui.span_writer import GoldWriter
 from annotator.tui.widgets.candidate_list import CandidateList
 from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.review_queue import ReviewQueue
 from annotator.tui.widgets.span_list import SpanList
@@ -66,7 +67,7 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
                 yield CandidateList(id="candidates")
                 yield Static("Gold", classes="panel-title", id="gold-title")
                 yield SpanList(id="gold")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-body").loading = True
