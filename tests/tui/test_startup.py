@@ -9,6 +9,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+from textual.app import ComposeResult
+from textual.widgets._footer import FooterKey
 from tui_helpers import SIZE, annotate_screen
 
 from annotator.models import Status
@@ -16,6 +19,7 @@ from annotator.store import Store
 from annotator.tui import make_app
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.queue import QueueScreen
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.queue_list import QueueList
 
 
@@ -83,3 +87,28 @@ def test_the_workbench_loads_neither_review_nor_agreement_code_to_start() -> Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]"]
+
+
+async def test_binding_changes_between_refreshes_rebuild_the_footer_once(
+    project: Store, seed_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(project, "alice", open_doc=seed_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        keys = [key.description for key in footer.query(FooterKey)]
+        assert "Done+next" in keys and "Queue" in keys and "Quit" in keys
+        built: list[int] = []
+        compose = KeyFooter.compose
+
+        def counted(self: KeyFooter) -> ComposeResult:
+            built.append(1)
+            return compose(self)
+
+        monkeypatch.setattr(KeyFooter, "compose", counted)
+        for _ in range(3):
+            app.screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(built) == 1
+        assert [key.description for key in footer.query(FooterKey)] == keys
