@@ -8,34 +8,58 @@ implicitly and both directions agree on what a unit is.
 
 from __future__ import annotations
 
+import bisect
+import re
+from functools import lru_cache
 from typing import Any
 
 OFFSET_UNITS = ("codepoint", "utf16")
 """The units a file may count offsets in: `codepoint` (Python, ours) or `utf16`."""
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=4)
+def _astral(text: str) -> list[int]:
+    """Code-point positions of the characters outside the BMP (two UTF-16 units each).
+
+    Found once per text (a regex scan in C) and kept for the last few texts: importers
+    and exporters convert every span of a document in turn, and without it each
+    conversion walked the text again (quadratic on a long document with many spans).
+    """
+    return [match.start() for match in _ASTRAL.finditer(text)]
+
+
 def utf16_length(text: str) -> int:
     """Length of `text` in UTF-16 code units (astral characters count two)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text) + len(_astral(text))
 
 
 def codepoint_to_utf16(text: str, offset: int) -> int:
     """UTF-16 code units before code point `offset` (astral characters count two)."""
-    return offset + sum(1 for char in text[:offset] if ord(char) > 0xFFFF)
+    return offset + bisect.bisect_left(_astral(text), offset)
+
+
+def _unit_starts(text: str) -> list[int]:
+    """Where each astral character starts, in UTF-16 units (see `_astral`)."""
+    return [position + k for k, position in enumerate(_astral(text))]
+
+
+_unit_starts_cached = lru_cache(maxsize=4)(_unit_starts)
 
 
 def utf16_to_codepoint(text: str, offset: int) -> int:
     """Code point index of UTF-16 unit `offset`; ValueError inside a surrogate pair."""
-    units = 0
-    for index, char in enumerate(text):
-        if units == offset:
-            return index
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > offset:
-            raise ValueError(f"UTF-16 offset {offset} splits the character at {index}")
-    if units == offset:
-        return len(text)
-    raise ValueError(f"UTF-16 offset {offset} is past the end ({units})")
+    starts = _unit_starts_cached(text)
+    length = len(text) + len(starts)
+    if offset > length:
+        raise ValueError(f"UTF-16 offset {offset} is past the end ({length})")
+    before = bisect.bisect_left(starts, offset)  # astral characters wholly or half before
+    if before and starts[before - 1] + 1 == offset:
+        at = starts[before - 1] - (before - 1)
+        raise ValueError(f"UTF-16 offset {offset} splits the character at {at}")
+    return offset - before
 
 
 def from_codepoints(text: str, offset: int, unit: str) -> int:
