@@ -148,3 +148,31 @@ def test_a_late_error_rolls_back_earlier_batches(
         import_file(store, jsonl(tmp_path / "big.jsonl", *records))
     assert dump_db(store.path) == before
     assert store.document_count() == 0
+
+
+def test_a_file_past_the_memory_budget_waits_on_disk_and_arrives_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.ingest import Spool
+
+    monkeypatch.setattr(Spool, "MEMORY_BYTES", 200)  # spill after a few documents
+    records = [
+        {
+            "text": f"Report {n}: Kyiv 🕊 demanded guarantees.",
+            "id": f"r{n}",
+            "meta": {"n": n, "tags": ["a", None, 1.5]},
+            "spans": [{"start": 0, "end": 6, "label": "quote", "annotator": "alice"}],
+        }
+        for n in range(2_500)  # more than two insert batches
+    ]
+    result = import_file(store, jsonl(tmp_path / "many.jsonl", *records))
+    assert result.counts.documents == 2_500
+    assert result.counts.spans == 2_500
+    stored = {doc.id: doc for doc in store.iter_documents()}
+    assert list(stored) == [f"r{n}" for n in range(2_500)]
+    for n in (0, 1_234, 2_499):
+        assert stored[f"r{n}"].text == records[n]["text"]
+        assert stored[f"r{n}"].meta == records[n]["meta"]
+        assert [(s.start, s.end, s.label) for s in store.spans(f"r{n}", "alice")] == [
+            (0, 6, "quote")
+        ]
