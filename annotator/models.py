@@ -251,6 +251,8 @@ SPAN_ACTIONS = frozenset({EventAction.SPAN_ADD, EventAction.SPAN_DELETE, EventAc
 """The actions that change one span (and push onto the undo stack)."""
 HISTORY_ACTIONS = SPAN_ACTIONS | {EventAction.UNDO, EventAction.REDO}
 """Events undo and redo replay: the span actions and undo/redo themselves."""
+EVENT_ACTIONS = frozenset(action.value for action in EventAction)
+"""Every action the log may hold: what `check` and `merge` accept from a file."""
 
 
 class Event(Strict):

@@ -17,15 +17,13 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from annotator.errors import StoreError
-from annotator.models import HISTORY_ACTIONS, EventAction, Scheme, check_name
+from annotator.models import EVENT_ACTIONS, HISTORY_ACTIONS, EventAction, Scheme, check_name
 from annotator.store import history
 from annotator.store.connection import Connection
 from annotator.store.rows import SpanState
 
 LIMIT = 20
 """Problems listed per question; the rest is counted."""
-
-KNOWN_ACTIONS = frozenset(action.value for action in EventAction)
 
 
 class Problem(NamedTuple):
@@ -119,7 +117,7 @@ def _spans(db: Connection, scheme: Callable[[], Scheme]) -> Iterator[str]:
 
 def _events(db: Connection, _scheme: Callable[[], Scheme]) -> Iterator[str]:
     for (action,) in db.execute("SELECT DISTINCT action FROM events"):
-        if action not in KNOWN_ACTIONS:
+        if action not in EVENT_ACTIONS:
             yield f"event log: unknown action {action!r}"
     changes = history.renames(db)
     marks = ",".join("?" * len(HISTORY_ACTIONS | {EventAction.MERGE_LAYER}))
@@ -141,24 +139,19 @@ def _expected(stacks: history.Stacks) -> dict[int, SpanState | None]:
     expected: dict[int, SpanState | None] = {}
     for event_id in stacks.done:
         before, after = stacks.states[event_id]
-        span_id = _span_id(before, after)
+        span_id = history.span_id_of(before, after)
         if span_id is not None:
             expected[span_id] = after
     # Undone events were reverted, the latest first: a span only they touched is as the
     # earliest of them found it.
     for event_id in stacks.undone:
         before, after = stacks.states[event_id]
-        span_id = _span_id(before, after)
+        span_id = history.span_id_of(before, after)
         if span_id is not None and not any(
-            _span_id(*stacks.states[e]) == span_id for e in stacks.done
+            history.span_id_of(*stacks.states[e]) == span_id for e in stacks.done
         ):
             expected[span_id] = before
     return expected
-
-
-def _span_id(before: SpanState | None, after: SpanState | None) -> int | None:
-    found = after or before
-    return None if found is None else int(found["id"])
 
 
 def _compare(

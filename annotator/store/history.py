@@ -176,7 +176,7 @@ def _apply(
     return int(target["id"])
 
 
-def _span_id(before: SpanState | None, after: SpanState | None) -> int | None:
+def span_id_of(before: SpanState | None, after: SpanState | None) -> int | None:
     found = after or before
     return None if found is None else int(found["id"])
 
@@ -213,7 +213,7 @@ def step(
         EventAction.UNDO if back else EventAction.REDO,
         doc,
         layer,
-        _span_id(before, after),
+        span_id_of(before, after),
         ref=event_id,
         before=current,
         after=target,

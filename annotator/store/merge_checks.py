@@ -16,13 +16,20 @@ from datetime import datetime
 from typing import Any
 
 from annotator.merge_records import DocRow, EventRow, Snapshot, SpanRec
-from annotator.models import GOLD, HISTORY_ACTIONS, EventAction, Scheme, Status, check_name
+from annotator.models import (
+    EVENT_ACTIONS,
+    GOLD,
+    HISTORY_ACTIONS,
+    EventAction,
+    Scheme,
+    Status,
+    check_name,
+)
 from annotator.store.documents import text_hash, title_of
 
 FOREIGN_ACTIONS = frozenset({EventAction.PROJECT_CREATE, EventAction.SCHEME_UPDATE})
 """The other project's own events: its creation, its scheme changes (whose renames are
 not this project's). Copying them would rewrite this project's history."""
-KNOWN_ACTIONS = frozenset(action.value for action in EventAction)
 STATUSES = frozenset(status.value for status in Status)
 LIMIT = 20
 
@@ -161,7 +168,7 @@ class _Validator:
         return kept
 
     def event_problem(self, event: EventRow, kept: set[int]) -> str | None:
-        if event.action not in KNOWN_ACTIONS:
+        if event.action not in EVENT_ACTIONS:
             return f"unknown action {event.action!r}"
         if event.action in FOREIGN_ACTIONS:
             return "foreign"  # the other project's own: left out without a word
