@@ -55,10 +55,13 @@ class Tokens:
         """A new token for `name`; returns the secret (the only time it exists in clear).
 
         Raises:
-            ValueError: the name is not a plain name (it reaches environments and logs).
+            StoreError: the name is not a plain name (it reaches environments and logs).
             TokenExistsError: `name` already holds a token.
         """
-        check_name(name, "name")
+        try:
+            check_name(name, "name")
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
         token = secrets.token_urlsafe(TOKEN_BYTES)
         with self.db.transaction():
             if self.db.one("SELECT 1 FROM tokens WHERE name = ?", (name,)):

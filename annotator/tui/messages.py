@@ -15,11 +15,8 @@ from textual.screen import Screen
 from annotator.models import Status
 
 
-class CountsWanted(Message):
-    """A screen shows queue totals: count the queue (again, after a change).
-
-    The app answers `screen` at once with the totals it knows, then again when counted.
-    """
+class ScreenRequest(Message):
+    """A request a screen makes of the app about itself: the app answers or acts on `screen`."""
 
     def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
@@ -28,6 +25,13 @@ class CountsWanted(Message):
     @property
     def control(self) -> Screen[Any]:
         return self.screen
+
+
+class CountsWanted(ScreenRequest):
+    """A screen shows queue totals: count the queue (again, after a change).
+
+    The app answers `screen` at once with the totals it knows, then again when counted.
+    """
 
 
 class QueueCounted(Message, bubble=False):
@@ -47,13 +51,5 @@ class DocumentWanted(Message):
         self.doc_id = doc_id
 
 
-class QueueWanted(Message):
+class QueueWanted(ScreenRequest):
     """Leave `screen` for the queue (the app builds one if none is under it)."""
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        super().__init__()
-        self.screen = screen
-
-    @property
-    def control(self) -> Screen[Any]:
-        return self.screen

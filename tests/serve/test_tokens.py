@@ -43,7 +43,7 @@ def test_revoking_ends_the_token_and_a_name_holds_one_token(store: Store) -> Non
 
 @pytest.mark.parametrize("name", ["", "$(touch pwned)", "a b", "-rf", "x;y", "é" * 65, "a\nb"])
 def test_hostile_names_get_no_token(store: Store, name: str) -> None:
-    with pytest.raises(ValueError, match="must be"):
+    with pytest.raises(StoreError, match="must be"):
         store.tokens.add(name, lead=False)
     assert store.tokens.holders() == []
 
