@@ -153,7 +153,7 @@ def test_a_late_error_rolls_back_earlier_batches(
 def test_a_file_past_the_memory_budget_waits_on_disk_and_arrives_whole(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from annotator.ingest import Spool
+    from annotator.ingest.spool import Spool
 
     monkeypatch.setattr(Spool, "MEMORY_BYTES", 200)  # spill after a few documents
     records = [
