@@ -7,7 +7,7 @@ should hold; the store writes them, so every gold span is in the event log like 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -144,19 +144,30 @@ class ReviewItem:
     """how the annotators differ on it; None for a span only gold has"""
     gold_id: int | None
     """the id of the gold span with exactly these offsets and label, if there is one"""
+    rejected: bool = False
+    """a lead kept it out of gold (and gold does not hold it again since)"""
 
     @property
     def key(self) -> SpanKey:
         return SpanKey(self.start, self.end, self.label)
 
+    @property
+    def decided(self) -> bool:
+        """In gold, or rejected: what the review's decisions move past."""
+        return self.gold_id is not None or self.rejected
+
 
 def review_items(
-    spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str], gold: dict[SpanKey, int]
+    spans: Mapping[str, Iterable[SpanKey]],
+    annotators: Sequence[str],
+    gold: dict[SpanKey, int],
+    rejected: Collection[SpanKey] = (),
 ) -> list[ReviewItem]:
     """The candidates of a document and its gold spans (`key -> span id`), in reading order.
 
     Reading order is by start, the longer (outer) span first, as the annotation screen
-    walks spans, so an item's position is the same in a list and in the text.
+    walks spans, so an item's position is the same in a list and in the text. A key in
+    `rejected` that gold holds again (accepted after all, or the removal undone) is gold's.
     """
     found = {SpanKey(c.start, c.end, c.label): c for c in candidates(spans, annotators)}
     keys = sorted(found.keys() | gold.keys(), key=reading_order)
@@ -170,6 +181,36 @@ def review_items(
                 annotators=candidate.annotators if candidate else (),
                 kind=candidate.kind if candidate else None,
                 gold_id=gold.get(key),
+                rejected=key in rejected and key not in gold,
             )
         )
     return items
+
+
+def reject(store: Store, doc_id: str, key: SpanKey, actor: str) -> Span | None:
+    """Keep the candidate `key` out of gold: removed if gold holds it, and the rejection
+    recorded, in one transaction; the review's `x`.
+
+    The record is what makes a rejected candidate look decided before the document is
+    marked adjudicated (and after a restart). Only the removal is a span action, so undo
+    puts the span back in gold, where gold's own state wins over the record.
+
+    Returns:
+        The gold span removed, or None when gold did not hold it.
+    """
+    with store.transaction():
+        held = [s for s in store.spans(doc_id, GOLD) if SpanKey(s.start, s.end, s.label) == key]
+        removed = store.delete_span(held[0].id or 0, actor=actor) if held else None
+        store.reject_candidate(doc_id, key, actor)
+    return removed
+
+
+def disputed_edges(item: ReviewItem, items: Iterable[ReviewItem]) -> tuple[bool, bool]:
+    """Whether `item`'s start and end differ from another item's that overlaps it with the
+    same label: the edges a boundary dispute is about, which an excerpt must show."""
+    start = end = False
+    for other in items:
+        if other.label == item.label and other.start < item.end and item.start < other.end:
+            start = start or other.start != item.start
+            end = end or other.end != item.end
+    return start, end

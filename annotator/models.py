@@ -241,6 +241,8 @@ class EventAction(StrEnum):
     ASSIGN = "assign"
     STATUS = "status"
     ADJUDICATED = "adjudicated"
+    REJECTED = "rejected"
+    """The lead kept a candidate span out of gold (`after`: its start, end and label)."""
     MERGE_LAYER = "merge.layer"
     """After a merge: the history undo replays from then on (`annotator.merge`)."""
     MERGE = "merge"

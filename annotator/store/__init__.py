@@ -37,6 +37,7 @@ from annotator.models import (
     QueueItem,
     Scheme,
     Span,
+    SpanKey,
     SpanRow,
     Status,
 )
@@ -416,6 +417,15 @@ class Store:
     def adjudicated_documents(self) -> dict[str, str]:
         """Documents marked adjudicated, each with who marked it last."""
         return self._queue.adjudicated()
+
+    def reject_candidate(self, doc_id: str, key: SpanKey, actor: str) -> None:
+        """Record (in the event log) that `actor` kept the candidate `key` out of gold."""
+        with self.transaction():
+            self._queue.reject(doc_id, key, actor)
+
+    def rejected_candidates(self, doc_id: str) -> set[SpanKey]:
+        """Every candidate of a document a lead ever rejected (gold may hold it again)."""
+        return self._queue.rejected(doc_id)
 
     # ------------------------------------------------------- counts, interchange
 

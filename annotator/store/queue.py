@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from annotator.errors import StoreError
-from annotator.models import GOLD, Assignment, EventAction, QueueItem, Status, check_annotator
+from annotator.models import (
+    GOLD,
+    Assignment,
+    EventAction,
+    QueueItem,
+    SpanKey,
+    Status,
+    check_annotator,
+)
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
 from annotator.store.history import log
@@ -221,6 +230,19 @@ class Queue:
 
     def mark_adjudicated(self, doc_id: str, actor: str) -> None:
         log(self.db, actor, EventAction.ADJUDICATED, self.documents.key(doc_id), GOLD)
+
+    def reject(self, doc_id: str, key: SpanKey, actor: str) -> None:
+        start, end, label = key
+        after = {"start": start, "end": end, "label": label}
+        log(self.db, actor, EventAction.REJECTED, self.documents.key(doc_id), GOLD, after=after)
+
+    def rejected(self, doc_id: str) -> set[SpanKey]:
+        found = self.db.execute(
+            "SELECT after FROM events WHERE doc = ? AND layer = ? AND action = ?",
+            (self.documents.key(doc_id), GOLD, EventAction.REJECTED.value),
+        )
+        keys = (json.loads(after) for (after,) in found)
+        return {SpanKey(key["start"], key["end"], key["label"]) for key in keys}
 
     def adjudicated(self) -> dict[str, str]:
         found = self.db.execute(

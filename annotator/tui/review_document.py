@@ -42,7 +42,7 @@ class ReviewDocument:
             if span.layer == GOLD
         }
         spans_by = layers_of(stored, names)
-        items = review_items(spans_by, names, gold)
+        items = review_items(spans_by, names, gold, store.rejected_candidates(doc_id))
         return cls(doc_id, list(names), spans_by, items, shown_layer)
 
     @property
@@ -72,7 +72,11 @@ class ReviewDocument:
     def gold_keys(self) -> set[SpanKey]:
         return {item.key for item in self.gold()}
 
-    def following(self, after: ReviewItem) -> ReviewItem | None:
-        """The shown item after `after` in reading order: where a decision moves on to."""
-        place = reading_order(after)
-        return next((item for item in self.shown if reading_order(item) > place), None)
+    def next_undecided(self, after: ReviewItem | None = None) -> ReviewItem | None:
+        """The first shown item neither in gold nor rejected after `after` in reading
+        order, wrapping round (from the start without `after`): where a decision moves on
+        to. Never a decided row, so a key pressed once too often changes nothing settled."""
+        place = reading_order(after) if after is not None else None
+        undecided = [item for item in self.shown if not item.decided]
+        later = (item for item in undecided if place is None or reading_order(item) > place)
+        return next(later, undecided[0] if undecided else None)

@@ -78,8 +78,8 @@ async def test_queue_is_worst_first_and_opens_the_worst_document(
         ]
         rows = candidate_rows(review)
         assert "ann1,ann2 ⟨Kyiv" in rows[0] and rows[0].endswith("liance⟩")
-        # Shortened in the middle: the two boundary versions show their different starts.
-        assert "⟨Unit" in rows[3] and "⟨Secu" in rows[4] and rows[4].endswith("ers⟩")
+        # The two boundary versions differ at the start: each keeps its start in sight.
+        assert rows[3].endswith("⟨United Nation…⟩") and rows[4].endswith("⟨Security Coun…⟩")
         assert "Gold (0)" in str(screen.query_one("#gold-title").render())
 
 
@@ -116,6 +116,88 @@ async def test_accept_and_reject_write_gold_at_once_as_the_lead(
         assert [row[2] for row in gold(project, seed)] == ["demand"]
         assert actors(project, seed) == {"lead"}
         assert "Gold (1)" in str(review_screen(review).query_one("#gold-title").render())
+
+
+async def test_decisions_move_to_the_next_undecided_candidate_never_onto_gold(
+    review: AnnotatorApp, project: Store, docs: tuple[str, str]
+) -> None:
+    seed, _ = docs
+    attribution = key_of(project, seed, "According to him", "attribution")
+    opinion = key_of(project, seed, "According to him", "opinion")
+    united = key_of(project, seed, "United Nations Security Council members", "guarantor")
+    security = key_of(project, seed, "Security Council members", "guarantor")
+    germany = key_of(project, seed, "Germany and Turkey", "guarantor")
+    demand = key_of(
+        project, seed, "Kyiv must abandon ambitions of joining the Western alliance", "demand"
+    )
+    async with review.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = review_screen(review)
+        await focus_item(pilot, opinion)
+        await pilot.press("a")
+        await focus_item(pilot, attribution)
+        await pilot.press("a")  # the opinion after it is in gold already: skipped
+        assert screen.focused_item().key == united  # type: ignore[union-attr]
+        await pilot.press("x", "a")  # united out, security in: on to Germany
+        assert screen.focused_item().key == germany  # type: ignore[union-attr]
+        await pilot.press("x")  # the last one: round to the first still undecided
+        assert screen.focused_item().key == demand  # type: ignore[union-attr]
+        await pilot.press("a")  # nothing left: the cursor stays, the status line says so
+        assert screen.focused_item().key == demand  # type: ignore[union-attr]
+        assert "every candidate is decided" in status_text(review)
+        settled = [demand, attribution, opinion, security]
+        assert sorted(row[:3] for row in gold(project, seed)) == sorted(settled)
+        # Rejected before the document is marked adjudicated: they look it, and stay so.
+        assert project.adjudicated_documents() == {}
+        assert project.rejected_candidates(seed) == {united, germany}
+        marks = [row.split()[0] for row in candidate_rows(review)]
+        assert marks == ["✓", "✓", "✓", "✗", "✓", "✗"]
+        await focus_item(pilot, germany)
+        assert "✗ rejected" in status_text(review)
+    async with make_app(project, "lead", review=True).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        marks = [row.split()[0] for row in candidate_rows(workbench(pilot))]
+        assert marks == ["✓", "✓", "✓", "✗", "✓", "✗"]
+
+
+async def test_an_extra_reject_after_majority_leaves_gold_alone(
+    review: AnnotatorApp, project: Store, docs: tuple[str, str]
+) -> None:
+    _, geneva = docs
+    async with review.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "m")  # the two spans a majority marked go into gold
+        majority_gold = gold(project, geneva)
+        assert len(majority_gold) == 2
+        # On to the candidates still undecided (ann3's two), not onto the new gold.
+        item = review_screen(review).focused_item()
+        assert item is not None and item.annotators == ("ann3",)
+        await pilot.press("x", "x", "x")  # one x too many
+        assert gold(project, geneva) == majority_gold
+        assert len(project.rejected_candidates(geneva)) == 2
+        assert "Already rejected" in status_text(review)
+        marks = [row.split()[0] for row in candidate_rows(review)]
+        assert marks == ["✓", "✓", "✗", "✗"]
+
+
+async def test_boundary_variants_show_the_edges_that_differ(
+    project: Store, docs: tuple[str, str]
+) -> None:
+    seed, _ = docs
+    united = key_of(project, seed, "United Nations Security Council members", "guarantor")
+    security = key_of(project, seed, "Security Council members", "guarantor")
+    async with make_app(project, "lead", review=True).run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        rows = candidate_rows(workbench(pilot))
+        # Same end, other starts: each row keeps its start, cut towards the shared end.
+        assert rows[3].endswith("⟨United Nation…⟩") and rows[4].endswith("⟨Security Coun…⟩")
+        # The status line has the room for the text beyond the disputed start.
+        await focus_item(pilot, security)
+        assert "United Nations ⟨Security Council members⟩  by ann2" in status_text(workbench(pilot))
+        await focus_item(pilot, united)
+        assert "including ⟨United Nations Security Council members⟩" in status_text(
+            workbench(pilot)
+        )
 
 
 async def test_majority_accepts_what_more_than_half_marked_and_undo_takes_it_back(

@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content
 
-from annotator.adjudicate import ReviewItem, majority_into_gold
+from annotator.adjudicate import ReviewItem, majority_into_gold, reject
 from annotator.models import Span, SpanKey, reading_order
 from annotator.tui.cursor import Selection
 from annotator.tui.screens.choosers import label_chooser, quoted
@@ -28,9 +28,10 @@ REVIEW_NOTES = (
     "annotator's layer, or gold); the candidate list says who proposed each and how they "
     "differ: ● all agree, ◐ only some marked it, ↔ boundary (others marked the same label "
     "with other edges), ≠ label (others gave the same text another label), ★ gold only.\n"
-    "Decisions go to the gold layer at once, with your name in the log: ✓ in gold, · not "
-    "(yet), ✗ left out of a document marked adjudicated. Edits (relabel, edges) change gold; "
-    "on a candidate gold lacks they store the edited span. u undoes the last gold change."
+    "Decisions go to the gold layer at once, with your name in the log: ✓ in gold, ✗ "
+    "rejected (or left out of a document marked adjudicated), · undecided; a and x move on "
+    "to the next undecided candidate. Edits (relabel, edges) change gold; on a candidate "
+    "gold lacks they store the edited span. u undoes the last gold change."
 )
 
 
@@ -139,14 +140,15 @@ class ReviewScreen(ReviewBrowser):
         self._with_target("Reject which span?", self._reject)
 
     def _reject(self, item: ReviewItem) -> None:
-        gold_id = item.gold_id
-        if gold_id is not None:
-            if self._write(lambda: self.writer.delete(gold_id)) is None:
-                return
-            self.reload(focus=item.key)
-            self._said("rejected", item, ": out of gold")
-        else:
-            self._said("rejected", item, ": gold does not have it")
+        if item.rejected:
+            self.flash("Already rejected")
+            self._advance(item)
+            return
+        doc_id = self.doc_id or ""
+        if self._write(lambda: reject(self.store, doc_id, item.key, self.lead) or True) is None:
+            return
+        self.reload(focus=item.key)
+        self._said("rejected", item, ": out of gold" if item.gold_id is not None else "")
         self._advance(item)
 
     def action_accept_majority(self) -> None:
@@ -162,12 +164,13 @@ class ReviewScreen(ReviewBrowser):
         if not added:
             self.flash("Gold already has every span a majority marked")
             return
-        self.reload(focus=added[0])
+        self.reload()
         count = len(added)
         self.flash(
             f"accepted {count} majority span{'s' if count != 1 else ''} (u undoes one at a time)",
             "$text-success",
         )
+        self._advance(None)  # on to what is left to decide, never onto the new gold
 
     def action_relabel(self) -> None:
         self._with_target("Relabel which span?", self._relabel)

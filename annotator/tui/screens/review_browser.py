@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from annotator.adjudicate import ReviewItem
+from annotator.adjudicate import ReviewItem, disputed_edges
 from annotator.agreement_report import DocumentFigures, build_report
 from annotator.errors import StoreError
 from annotator.models import Span, SpanKey
@@ -122,8 +122,9 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
         self.view.load(
             text, TokenIndex(text), doc.shown, self.label_colors, snap=self.scheme.snap_to_tokens
         )
-        if doc.shown:
-            self.view.focus_span(doc.shown[0].id)
+        first = doc.next_undecided() or (doc.shown[0] if doc.shown else None)
+        if first is not None:
+            self.view.focus_span(first.id)
         self._show_all()
         return True
 
@@ -212,7 +213,8 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
         item = self.focused_item()
         if self.view.selection is not None or item is None:
             return super()._status()
-        return describe_item(item, self.view.text, self._flash, self._status_width())
+        edges = disputed_edges(item, self.doc.items) if self.doc is not None else (False, False)
+        return describe_item(item, self.view.text, self._flash, self._status_width(), edges)
 
     # ---------------------------------------------------------------- moving
 
@@ -288,11 +290,19 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
     def _stored_id(self, target: ReviewItem) -> int | None:
         return target.gold_id
 
-    def _advance(self, after: ReviewItem) -> None:
-        """Focus the item after `after` in reading order: a decision moves the review on."""
-        following = self.doc.following(after) if self.doc is not None else None
+    def _advance(self, after: ReviewItem | None) -> None:
+        """Focus the next undecided item after `after`: a decision moves the review on.
+
+        With none left the cursor stays, and the status line says what comes next.
+        """
+        following = self.doc.next_undecided(after) if self.doc is not None else None
         if following is not None:
             self.view.focus_span(following.id)
+            return
+        said = self._flash or Content("")
+        self.flash_content(
+            Content.assemble(said, ("  every candidate is decided: s marks it adjudicated", ""))
+        )
 
     def _said(self, verb: str, item: ReviewItem | Span, extra: str = "") -> None:
         self.flash(f"{verb} {item.label} {self._text(item)}{extra}", "$text-success")

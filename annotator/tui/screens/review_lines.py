@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from annotator.adjudicate import ReviewItem
-from annotator.tui.screens.choosers import quoted
+from annotator.tui.excerpt import excerpt
 from annotator.tui.widgets.candidate_list import KINDS
 from annotator.tui.widgets.review_queue import score
 
@@ -46,16 +46,23 @@ def layer_tabs(layers: Sequence[str | None], shown: str | None) -> Content:
     return Content.assemble(*parts)
 
 
-def describe_item(item: ReviewItem, text: str, flash: Content | None, width: int) -> Content:
+def describe_item(
+    item: ReviewItem,
+    text: str,
+    flash: Content | None,
+    width: int,
+    edges: tuple[bool, bool] = (False, False),
+) -> Content:
     """Gold state, kind, label and text of the focused item, then who proposed it.
 
-    The covered text gets the room the rest leaves, shortened in the middle, so both of
-    its edges (what a boundary dispute is about) stay in sight; on a narrow screen the
-    names (also in the candidate list) are what is cut.
+    The covered text gets the room the rest leaves, as an `excerpt`: both of its edges
+    stay in sight, and an edge in dispute (`edges`: start, end) shows the text beyond it;
+    on a narrow screen the names (also in the candidate list) are what is cut.
     """
     who = ", ".join(item.annotators) if item.annotators else "the lead"
+    state = "✓ in gold  " if item.gold_id else "✗ rejected  " if item.rejected else "not in gold  "
     parts: list[Part] = [
-        ("✓ in gold  " if item.gold_id else "not in gold  ", "bold"),
+        (state, "bold"),
         (KINDS[item.kind][0], "bold"),
         "  ",
         (item.label, "bold"),
@@ -65,7 +72,7 @@ def describe_item(item: ReviewItem, text: str, flash: Content | None, width: int
         parts[:0] = [flash, ("  │  ", "$text-muted")]
     tail: list[Part] = [("  by ", "$text-muted"), who]
     used = sum(len(_plain(part)) for part in (*parts, *tail))
-    parts.append(quoted(text[item.start : item.end], max(width - used - 2, 12)))
+    parts.append(excerpt(text, item.start, item.end, max(width - used - 2, 12), edges))
     return Content.assemble(*parts, *tail)
 
 

@@ -2,8 +2,9 @@
 
 One row per item: whether gold holds it, the kind of (dis)agreement as a word and a glyph
 (so it reads without colour too), the label, who proposed it (names: a majority shows as
-more than half of the document's annotators) and the covered text. The
-kinds' colours are component classes in `app.tcss`; the list never touches the store.
+more than half of the document's annotators) and the covered text, with the text beyond
+the edges in dispute (`excerpt`). The kinds' colours are component classes in
+`app.tcss`; the list never touches the store.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.message import Message
 
-from annotator.adjudicate import Agreement, ReviewItem
-from annotator.tui.screens.choosers import quoted
+from annotator.adjudicate import Agreement, ReviewItem, disputed_edges
+from annotator.tui.excerpt import excerpt
 from annotator.tui.widgets.overlay import overlay_style
 from annotator.tui.widgets.virtual_list import Piece, VirtualList, fit
 
@@ -39,10 +40,10 @@ def _names(item: ReviewItem) -> str:
 
 
 def in_gold_mark(item: ReviewItem, settled: bool) -> str:
-    """✓ in gold; ✗ left out of a document marked adjudicated; · not decided yet."""
+    """✓ in gold; ✗ rejected, or left out of a document marked adjudicated; · undecided."""
     if item.gold_id is not None:
         return "✓"
-    return "✗" if settled else "·"
+    return "✗" if settled or item.rejected else "·"
 
 
 class CandidateList(VirtualList):
@@ -78,6 +79,7 @@ class CandidateList(VirtualList):
         self.label_width = 0
         self.label_colors: dict[str, str] = {}
         self._swatches: dict[str, Style] = {}
+        self._edges: dict[int, tuple[bool, bool]] = {}
 
     def show(
         self,
@@ -92,6 +94,7 @@ class CandidateList(VirtualList):
         self.names_width = min(max((len(_names(item)) for item in items), default=0), NAMES_WIDTH)
         self.label_width = min(max((len(item.label) for item in items), default=0), LABEL_WIDTH)
         self._swatches.clear()
+        self._edges.clear()
         self.set_count(len(items))
 
     def _swatch(self, label: str) -> Style:
@@ -105,7 +108,9 @@ class CandidateList(VirtualList):
         item = self.items[index]
         kind, component = KINDS[item.kind]
         used = 3 + KIND_WIDTH + 2 + self.label_width + 1 + self.names_width + 1
-        covered = self.text[item.start : item.end]
+        edges = self._edges.get(item.id)
+        if edges is None:
+            edges = self._edges[item.id] = disputed_edges(item, self.items)
         mark_style = "candidate-list--in-gold" if item.gold_id else "candidate-list--muted"
         return [
             (f" {in_gold_mark(item, self.settled)} ", overlay_style(self, mark_style)),
@@ -114,8 +119,10 @@ class CandidateList(VirtualList):
             (fit(item.label, self.label_width) + " ", None),
             (fit(_names(item), self.names_width), overlay_style(self, "candidate-list--muted")),
             (" ", None),
-            # Shortened in the middle: the edges are what boundary differences are about.
-            (fit(quoted(covered, max(width - used, 10)), max(width - used, 1)), None),
+            (
+                fit(excerpt(self.text, item.start, item.end, width - used, edges), width - used),
+                None,
+            ),
         ]
 
     def _moved(self) -> None:
