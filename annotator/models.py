@@ -21,7 +21,7 @@ GOLD = "gold"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
-RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789")
+RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789 f\"'),#")
 """Keys the annotation screen binds itself; a label shortcut may not take one."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -21,6 +22,7 @@ from annotator.store import Store
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
 from annotator.tui.reads import read_in_worker
 from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
+from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.screens.help import HelpScreen, bindings_of
 from annotator.tui.screens.queue import QueueScreen
 from annotator.tui.widgets.document_view import DocumentView
@@ -83,6 +85,40 @@ class AnnotatorApp(App[None]):
         # built only when the annotator goes back to it (the annotate screen does that).
         if self.open_doc is None or not self.open_document(self.open_doc):
             self.push_screen(QueueScreen(self.store, self.annotator))
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys for the document view are applied here, one by one, as they arrive.
+
+        Textual routes a key through message queues (the focused widget's, then each
+        parent's) and looks up its binding only when it bubbles back up to the app; a key
+        that changes focus or starts a motion (`/`, a hint, a count) would let the keys
+        typed right behind it, already queued, go to the wrong place. Over SSH keys arrive
+        bunched, so while the document view has the focus every key is resolved here, in
+        order, against the state the previous key left: first by a motion or search in
+        progress, then by the bindings (priority ones first, as Textual does).
+        """
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and await self._key_in_order(event)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _key_in_order(self, event: events.Key) -> bool:
+        screen = self.screen
+        if not isinstance(screen, EditingScreen) or not screen.is_mounted:
+            return False
+        view = screen.view
+        if self.focused is not view:
+            return False
+        if screen.take_key(event):
+            return True
+        # Bindings as Textual resolves them (pinned to textual 8.2: a private method).
+        handled = await self._check_bindings(event.key, priority=True)
+        handled = handled or await self._check_bindings(event.key)
+        view.motions.binding_done()
+        return handled
 
     def notify(
         self,

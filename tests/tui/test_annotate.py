@@ -46,14 +46,17 @@ async def test_select_by_token_and_label_with_the_shortcut_and_the_number(
         with closing(sqlite3.connect(project.path)) as other:
             rows = other.execute('SELECT start, "end", label, layer FROM spans').fetchall()
         assert rows == [(0, 19, "demand", "alice")]
-        # The selection stays, so another label makes a second span on the same text.
-        await pilot.press("2")
+        # The selection is used up: the cursor waits on the next word, where a label
+        # key labels that word, not the same text again.
+        assert view.selection is None and view.target() == (20, 24)
+        # A second label on the same text: shift+tab chooses the span, the key labels it.
+        await pilot.press("shift+tab", "2")
         assert layer(project, seed_id) == [
             (0, 19, "demand", "Lavrov rejects NATO"),
             (0, 19, "guarantor", "Lavrov rejects NATO"),
         ]
         # On screen: the new span is focused (full colour); moving on shows the tint.
-        await pilot.press("right", "right")
+        await pilot.press("escape", "right", "left", "left")
         assert "guarantor" in str(annotate_screen(app).query_one("#status").render())
         view_style = style_at(view, 2)
         assert view_style.underline  # two spans over the same characters
@@ -136,7 +139,7 @@ async def test_overlapping_spans_delete_asks_which(
         view = await open_doc(pilot, seed_id)
         await pilot.press("shift+right", "shift+right", "shift+right", "t")  # quote
         await pilot.press("escape", "ctrl+home", "shift+right", "d")  # "Lavrov" inside it
-        await pilot.press("escape")
+        await pilot.press("ctrl+home")  # labelling moved the cursor on to the next word
         assert view.focused is not None and view.focused.label == "demand"  # innermost
         # The outer span is marked in the gutter where the inner one hides it.
         assert drawn_rows(view)[0].startswith("┃")
@@ -155,9 +158,9 @@ async def test_overlapping_spans_delete_asks_which(
 async def test_relabel_and_resize_by_token(app: AnnotatorApp, project: Store, seed_id: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(pilot, seed_id)
-        await pilot.press("right", "shift+right", "shift+right", "d", "escape")
+        await pilot.press("right", "shift+right", "shift+right", "d")
         assert layer(project, seed_id) == [(7, 19, "demand", "rejects NATO")]
-        await pilot.press("c")
+        await pilot.press("shift+tab", "c")  # back onto the span just made
         assert isinstance(app.screen, LabelChooserModal)
         await pilot.press("o")
         assert layer(project, seed_id) == [(7, 19, "opinion", "rejects NATO")]
@@ -189,8 +192,9 @@ async def test_undo_and_redo_many_levels_and_across_sessions(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         view = await open_doc(pilot, seed_id)
-        await pilot.press("shift+right", "d", "right", "shift+right", "g")
-        await pilot.press("right", "shift+right", "t", "escape", "x")
+        # Each label moves the cursor on to the next word: three words, three spans.
+        await pilot.press("shift+right", "d", "shift+right", "g", "shift+right", "t")
+        await pilot.press("shift+tab", "x")  # back onto the quote, and delete it
         assert [label for *_, label, _ in layer(project, seed_id)] == ["demand", "guarantor"]
         await pilot.press("u")
         assert len(layer(project, seed_id)) == 3
@@ -251,7 +255,7 @@ async def test_store_refusals_are_notifications(app: AnnotatorApp, project: Stor
         view = await open_doc(pilot, doc)
         strict = project.scheme_text.replace("allow_overlap = true", "allow_overlap = false")
         project.update_scheme(strict, "strict.toml")
-        await pilot.press("shift+right", "shift+right", "d", "escape", "shift+right", "g")
+        await pilot.press("shift+right", "shift+right", "d", "shift+tab", "g")  # same text
         await pilot.pause()
         assert [n.severity for n in app._notifications] == ["error"]
         assert len(layer(project, doc)) == 1

@@ -71,7 +71,7 @@ async def test_own_layer_writer_writes_only_the_annotators_layer(
     others = {k: v for k, v in every_layer(project, seed_id).items() if k != "alice"}
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(pilot, seed_id)
-        await pilot.press("right", "shift+right", "shift+right", "d", "escape")
+        await pilot.press("right", "shift+right", "shift+right", "d", "shift+tab")
         await pilot.press("]", "}")
     assert layer(project, seed_id) == [(15, 24, "demand", "NATO path")]
     assert {k: v for k, v in every_layer(project, seed_id).items() if k != "alice"} == others

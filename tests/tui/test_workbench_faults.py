@@ -50,7 +50,7 @@ async def test_a_full_disk_is_a_status_message_and_the_next_key_works(
     async with app.run_test(size=SIZE) as pilot:
         view = await open_doc(pilot, seed_id)
         await pilot.press("right", "right", "right")  # the cursor on "path"
-        await pilot.press("o")
+        await pilot.press("o", "shift+tab")  # labelled; back onto the span
         assert layer(project, seed_id) == [(20, 24, "opinion", "path")]
         cap_pages(project, 0)
         fill(project, seed_id)

@@ -75,15 +75,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             start_tip="Move the start of the span under the cursor one token left.",
             undo_tip="Undo the last span change (kept across sessions).",
         ),
-        # A priority binding: it runs before the keys typed after it are dispatched, so
-        # those go to the search field (not to the labels) however fast they come.
-        Binding(
-            "/",
-            "search",
-            "Search",
-            priority=True,
-            tooltip="Search the text; Enter selects the match.",
-        ),
+        Binding("/", "search", "Search", tooltip="Search the text; Enter selects the match."),
         Binding("f3", "search_next(1)", "Next match", show=False),
         Binding("shift+f3", "search_next(-1)", "Previous match", show=False),
         Binding(
@@ -131,9 +123,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             with Vertical(id="document-pane"):
                 yield DocumentView(id="document")
                 yield StatusLine(id="status")
-                yield SearchBar(
-                    placeholder="search the text · Enter goes · Esc cancels", id="search"
-                )
+                yield SearchBar(id="search")
             with Vertical(id="side-panel"):
                 yield Static("Labels", classes="panel-title")
                 yield LabelLegend(id="legend")
@@ -343,6 +333,8 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         span = SpanRef.of(stored)
         self.spans[span.id] = span
         self._spans_changed(focus=span.id, reload_view=True)
+        # The selection is used up; the next span most likely starts at the next word.
+        self.view.move_past(span.end)
         if existed:
             self.flash(f"Already labelled {name} here")
         else:

@@ -14,6 +14,7 @@ from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -86,6 +87,10 @@ class EditingScreen(Screen[None], Generic[T]):
     def label_colors(self) -> dict[str, str]:
         return {label.name: label.color for label in self.scheme.labels}
 
+    def on_mount(self) -> None:
+        # The view's gutter names labels by their keys (colour is not enough everywhere).
+        self.view.label_keys = {label.name: label.key for label in self.scheme.labels}
+
     # ------------------------------------------------------------ the targets
 
     @abstractmethod
@@ -115,6 +120,19 @@ class EditingScreen(Screen[None], Generic[T]):
             f"Moving the {edge}: shift+arrows by token, alt+shift+arrows by character; "
             "Enter applies, Esc cancels"
         )
+
+    # ------------------------------------------------------------------- keys
+
+    def take_key(self, event: events.Key) -> bool:
+        """A key that belongs to something in progress (a motion), before any binding.
+
+        The app calls this for every key while the document view has the focus, in the
+        order they were typed (`AnnotatorApp.on_event`).
+        """
+        return self.view.take_key(event)
+
+    def on_document_view_said(self, event: DocumentView.Said) -> None:
+        self.flash(event.text)
 
     # ---------------------------------------------------------------- helpers
 
@@ -201,11 +219,15 @@ class EditingScreen(Screen[None], Generic[T]):
         self._with_target("Resize which span?", lambda target: self._resize(target, edge, step))
 
     def _resize(self, target: T, edge: str, step: int) -> None:
-        moved = step_edge(self.view.tokens, target, edge, step)
-        if moved is None:
+        start, end = target.start, target.end
+        for _ in range(self.view.motions.take_count()):
+            moved = step_edge(self.view.tokens, SpanKey(start, end, target.label), edge, step)
+            if moved is None:
+                break
+            start, end = moved
+        if (start, end) == (target.start, target.end):
             self.flash(f"The {edge} cannot move further")
             return
-        start, end = moved
         if edge == "start":
             self._apply(target, self._moved_message(target, edge, start), start=start)
         else:
@@ -250,8 +272,11 @@ class EditingScreen(Screen[None], Generic[T]):
     # ------------------------------------------------------------ status line
 
     def _status(self) -> Content:
-        """The status line: where the cursor is, after the flash message if any."""
-        return describe(self.view, self._flash, self._status_width())
+        """The status line: where the cursor is, after the flash message if any (or what
+        keys a motion in progress awaits)."""
+        pending = self.view.motions.pending
+        flash = Content.styled(pending, "bold $accent") if pending else self._flash
+        return describe(self.view, flash, self._status_width())
 
     def _status_width(self) -> int:
         return self.query_one(StatusLine).content_region.width or 100

@@ -22,8 +22,10 @@ from textual.strip import Strip
 
 from annotator.tokenize import TokenIndex
 from annotator.tui.cursor import Selection
+from annotator.tui.hints import OPENERS
 from annotator.tui.span_index import SpanIndex, SpanLike
 from annotator.tui.text_layout import TextLayout
+from annotator.tui.widgets.hint_overlay import draw_hints
 from annotator.tui.widgets.row_painter import GUTTER, Range, RowKey, RowPainter
 
 SCROLL_MARGIN = 2
@@ -39,6 +41,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
         "document-view--cursor",
         "document-view--selection",
         "document-view--match",
+        "document-view--hint",
     }
 
     def __init__(
@@ -49,6 +52,8 @@ class DocumentCanvas(ScrollView, can_focus=True):
         self.tokens = TokenIndex("")
         self.index = SpanIndex()
         self.label_colors: dict[str, str] = {}
+        self.label_keys: dict[str, str] = {}
+        """Each label's shortcut key, printed in the gutter of the rows it is on."""
         self.snap = True
         self.cursor = 0
         self.selection: Selection | None = None
@@ -56,6 +61,8 @@ class DocumentCanvas(ScrollView, can_focus=True):
         self.focus_explicit = False
         self.editing: int | None = None
         self.matches: list[Range] = []
+        self.hints: dict[int, str] = {}
+        """Jump hints on screen: offset -> the tag (what is left to type of it)."""
         self._match_starts: list[int] = []
         self._layout: TextLayout | None = None
         self._goal_x: int | None = None
@@ -113,6 +120,11 @@ class DocumentCanvas(ScrollView, can_focus=True):
         self._match_starts = [start for start, _ in matches]
         self.refresh()
 
+    def show_hints(self, hints: dict[int, str]) -> None:
+        """Draw these jump tags over the text (none: take them away)."""
+        self.hints = hints
+        self.refresh()
+
     # ------------------------------------------------------------ state, for above
 
     @property
@@ -135,9 +147,12 @@ class DocumentCanvas(ScrollView, can_focus=True):
         return self.selection.caret if self.selection else self.cursor
 
     def target(self) -> Range | None:
-        """What a label key labels: the selection, else the token under the cursor."""
+        """What a label key labels: the selection, the span chosen with Tab or a click
+        (a second label on the same text), else the token under the cursor."""
         if self.selection is not None:
             return self.selection.start, self.selection.end
+        if self.focus_explicit and self.focused is not None:
+            return self.focused.start, self.focused.end
         index = self.tokens.token_at(self.cursor)
         if index is None:
             return None
@@ -156,6 +171,19 @@ class DocumentCanvas(ScrollView, can_focus=True):
 
     def move_to(self, offset: int) -> None:
         self._update(offset, None)
+
+    def move_past(self, offset: int) -> None:
+        """No selection, the cursor on the first word after `offset`.
+
+        Punctuation is skipped, but not an opening quote mark: a quote may start there.
+        """
+        tokens, found = self.tokens, self.tokens.next_start(offset - 1) if offset else 0
+        while found is not None and not (self.text[found].isalnum() or self.text[found] in OPENERS):
+            following = tokens.next_start(found)
+            if following is None:
+                break
+            found = following
+        self._update(offset if found is None else found, None, force=True)
 
     def select(self, start: int, end: int) -> None:
         """Select `[start, end)` exactly, head on the right."""
@@ -270,12 +298,16 @@ class DocumentCanvas(ScrollView, can_focus=True):
         key = self._row_key(row)
         cached = self._cache.get(row)
         if cached is not None and cached[0] == key:
-            return cached[1]
-        strip = self._painter.paint(row, key, width)
-        if len(self._cache) >= STRIP_CACHE:
-            del self._cache[next(iter(self._cache))]
-        self._cache[row] = (key, strip)
-        return strip
+            strip = cached[1]
+        else:
+            strip = self._painter.paint(row, key, width)
+            if len(self._cache) >= STRIP_CACHE:
+                del self._cache[next(iter(self._cache))]
+            self._cache[row] = (key, strip)
+        if not self.hints:
+            return strip
+        style = self.get_component_rich_style("document-view--hint")
+        return draw_hints(strip, row, layout, self.hints, style)
 
     # -------------------------------------------------------------- state change
 

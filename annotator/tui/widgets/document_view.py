@@ -19,8 +19,12 @@ from textual.message import Message
 
 from annotator.tui import cursor as moves
 from annotator.tui.cursor import Selection
+from annotator.tui.motions import MOTION_BINDINGS, Motions
 from annotator.tui.widgets.document_canvas import DocumentCanvas
 from annotator.tui.widgets.row_painter import GUTTER
+
+STEPPED = frozenset({"left", "right", "up", "down"})
+"""Moves a count repeats (the others go to a place: a line's end, the document's)."""
 
 
 class DocumentView(DocumentCanvas):
@@ -61,7 +65,15 @@ class DocumentView(DocumentCanvas):
         Binding("tab", "span(1)", "Next span", show=False),
         Binding("shift+tab", "span(-1)", "Previous span", show=False),
         Binding("escape", "clear", "Clear selection", show=False),
+        *MOTION_BINDINGS,
     ]
+
+    class Said(Message):
+        """Something to tell the person (a motion that found nothing)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     class CursorMoved(Message):
         """The cursor, the selection or the focused span changed."""
@@ -81,9 +93,39 @@ class DocumentView(DocumentCanvas):
         self._press: int | None = None
         self._dragged = False
         self._last_click: int | None = None
+        self.motions = Motions(self)
 
     def _moved(self) -> None:
         self.post_message(self.CursorMoved(self))
+
+    def post_pending(self) -> None:
+        """The keys awaited changed (the status line shows them)."""
+        self._moved()
+
+    def say(self, text: str) -> None:
+        self.post_message(self.Said(text))
+
+    def set_selection(self, selection: Selection) -> None:
+        self._update(selection.head, selection)
+
+    def take_key(self, event: events.Key) -> bool:
+        """A key for a motion in progress (a count, a hint tag, a character to find)."""
+        return self.motions.take(event)
+
+    # ---------------------------------------------------------------- motions
+
+    def action_hints(self) -> None:
+        if not self.motions.start_hints():
+            self.say("No word on screen to jump to")
+
+    def action_find(self, through: bool) -> None:
+        self.motions.start_find(through)
+
+    def action_text_object(self, kind: str) -> None:
+        self.motions.text_object(kind)
+
+    def action_count(self) -> None:
+        self.motions.start_count()
 
     # ------------------------------------------------------------------ actions
 
@@ -131,6 +173,10 @@ class DocumentView(DocumentCanvas):
         return offset
 
     def action_move(self, where: str) -> None:
+        for _ in range(self.motions.take_count() if where in STEPPED else 1):
+            self._move(where)
+
+    def _move(self, where: str) -> None:
         layout = self._layout
         if layout is None:
             return
@@ -177,6 +223,10 @@ class DocumentView(DocumentCanvas):
             self._update(tokens.starts[-1] if len(tokens) else len(self.text), None)
 
     def action_extend(self, where: str) -> None:
+        for _ in range(self.motions.take_count() if where in STEPPED else 1):
+            self._extend(where)
+
+    def _extend(self, where: str) -> None:
         layout = self._layout
         if layout is None:
             return
@@ -211,14 +261,21 @@ class DocumentView(DocumentCanvas):
             self._update(selection.head, selection)
 
     def action_span(self, step: int) -> None:
+        for _ in range(self.motions.take_count()):
+            self._next_span(step)
+
+    def _next_span(self, step: int) -> None:
         current = self.focused.id if self.focused is not None else None
         span = self.index.following(current, self.caret, step)
-        if span is None and current is not None and self.index.spans:
+        if span is None and self.index.spans:
             span = self.index.spans[0 if step > 0 else -1]  # wrap around
         if span is not None:
             self._update(span.start, None, focused=span)
 
     def action_clear(self) -> None:
+        if self.motions.pending is not None:
+            self.motions.cancel()
+            return
         if self.selection is None and not self.matches and not self.focus_explicit:
             return
         self.editing = None

@@ -1,23 +1,26 @@
-"""The `/` search field under the document: type to search, Enter to go, Escape to cancel."""
+"""The `/` search line under the document: it shows the query being typed.
+
+It never takes the focus: the screen feeds it the keys (see `SearchingScreen.take_key`),
+so the keys typed right after Enter go to the text, in order, however fast they come.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from textual.content import Content
+from textual.widgets import Static
 
-from textual.binding import Binding, BindingType
-from textual.message import Message
-from textual.widgets import Input
+PROMPT = "search the text · Enter goes · Esc cancels"
 
 
-class SearchBar(Input):
-    """An input that says when it is cancelled (Escape); Enter submits as any Input."""
+class SearchBar(Static):
+    """`/query▏`, or the prompt while the query is empty."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel search", show=False),
-    ]
-
-    class Cancelled(Message):
-        """The search was abandoned."""
-
-    def action_cancel(self) -> None:
-        self.post_message(self.Cancelled())
+    def show(self, query: str, *, offered: bool = False) -> None:
+        """The query; an `offered` one (the last search, which a key replaces) reversed."""
+        if query:
+            shown = (query, "reverse") if offered else query
+            self.update(Content.assemble(("/", "bold"), shown, ("▏", "bold $accent")))
+        else:
+            self.update(
+                Content.assemble(("/", "bold"), ("▏", "bold $accent"), (PROMPT, "$text-muted"))
+            )
