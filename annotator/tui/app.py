@@ -29,9 +29,16 @@ from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.virtual_list import VirtualList
 
 HELP_NOTES = (
-    "Labelling: select with shift+arrows (a token at a time) or drag with the mouse, then "
-    "press a label's key or number; with no selection the key labels the token under the "
-    "cursor. Press another label's key to add a second, overlapping span on the same text.\n"
+    "Labelling: select, then press a label's key or number; with no selection the key "
+    "labels the token under the cursor. The selection is then used up and the cursor waits "
+    "on the next word. For a second, overlapping span on the same text, shift+tab back onto "
+    "the span and press the other label's key.\n"
+    "Reaching a boundary: space tags every word on screen, typing a tag goes there (selecting "
+    "the word) or, with a selection, stretches it over that word; f, or F, stretches it "
+    "through or up to the next comma (any character); \" ' ) , select the quotation, what it "
+    "says, the sentence, the clause (again: the next one out); #3 before a motion repeats "
+    "it three times. Shift+arrows select a token at a time, the mouse drags. The same keys "
+    "move a span's edge while Enter edits its extent.\n"
     "Overlaps: the innermost span shows its colour; nested text is underlined and the left "
     "margin shows a bar in the colour of each span hidden under it. Tab walks through the "
     "spans, outer ones included; clicking a spot again steps outwards.\n"
