@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from annotator.models import Extent
 from annotator.tokenize import TokenIndex
+from annotator.tui.text_objects import find_char
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,52 @@ def step_edge(tokens: TokenIndex, span: Extent, edge: str, step: int) -> tuple[i
     if found is None or found <= span.start:
         return None
     return span.start, found
+
+
+def stretched(selection: Selection, start: int, end: int) -> Selection:
+    """`selection` grown to reach `[start, end)`, or its moving edge moved onto it.
+
+    Beyond the selection's end, the end moves there; before its start, the start does;
+    inside it, the edge that was moving (the head) does. So a motion ahead always moves a
+    span's end, even while its start was the edge being edited.
+    """
+    if end > selection.end:
+        return Selection.of(selection.start, end)
+    if start < selection.start:
+        return Selection(selection.end, selection.end, start)
+    if selection.head_on_right:
+        return Selection.of(selection.start, max(end, selection.start + 1))
+    return Selection(selection.end, selection.end, min(start, selection.end - 1))
+
+
+def jump(tokens: TokenIndex, selection: Selection | None, offset: int) -> Selection:
+    """A jump hint's move: select the word at `offset`, or stretch the selection over it."""
+    index = tokens.token_at(offset)
+    end = tokens.ends[index] if index is not None else offset + 1
+    if selection is None:
+        return Selection(offset, end, end)
+    return stretched(selection, offset, end)
+
+
+def find(
+    text: str, selection: Selection, char: str, through: bool, count: int = 1
+) -> Selection | None:
+    """`f`/`F`: stretch to the `count`-th `char` after the head, through it or up to it.
+
+    Up to it stops before the spaces in front of it too (a span ends on a word). When the
+    head is the start edge and the character is inside the selection, the start moves past
+    it instead (and past the spaces after it). None when there are not so many ahead.
+    """
+    origin = selection.head - 1 if selection.head_on_right else selection.head
+    found = find_char(text, origin, char, count)
+    if found is None:
+        return None
+    if found >= selection.end or selection.head_on_right:
+        end = found + 1 if through else found
+        while not through and end > selection.start and text[end - 1].isspace():
+            end -= 1
+        return stretched(selection, end, end)
+    start = found + 1
+    while start < selection.end and text[start].isspace():
+        start += 1
+    return stretched(selection, start, start)

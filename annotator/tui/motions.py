@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.binding import Binding, BindingType
 
+from annotator.tui import cursor as moves
 from annotator.tui import text_objects
 from annotator.tui.cursor import Selection
 from annotator.tui.hints import assign_hints, hint_targets
@@ -232,78 +233,32 @@ class Motions:
     # ------------------------------------------------------------ the moves
 
     def jump(self, offset: int) -> None:
-        """To the word at `offset`: select it, or move the selection's head over it."""
+        """To the word at `offset`: select it, or stretch the selection over it."""
         view = self.view
-        index = view.tokens.token_at(offset)
-        end = view.tokens.ends[index] if index is not None else offset + 1
-        selection = view.selection
-        if selection is None:
-            view.set_selection(Selection(offset, end, end))
-            return
-        view.set_selection(stretched(selection, offset, end))
+        view.set_selection(moves.jump(view.tokens, view.selection, offset))
 
     def _find(self, char: str, through: bool) -> None:
-        """Move the head to the `count`-th `char` ahead (through it, or to just before)."""
         view = self.view
-        count = self.take_count()
-        selection = view.selection or _token_selection(view)
-        origin = selection.head - 1 if selection.head_on_right else selection.head
-        found = text_objects.find_char(view.text, origin, char, count)
+        start = view.selection or _token_selection(view)
+        found = moves.find(view.text, start, char, through, self.take_count())
         if found is None:
             view.say(f"No {char!r} ahead")
             view.post_pending()
             return
-        if found >= selection.end or selection.head_on_right:
-            end = found + 1 if through else found
-            while not through and end > selection.start and view.text[end - 1].isspace():
-                end -= 1
-            view.set_selection(stretched(selection, end, end))
-            return
-        start = found + 1  # the start edge moves past the character (and the spaces after)
-        while start < selection.end and view.text[start].isspace():
-            start += 1
-        view.set_selection(stretched(selection, start, start))
+        view.set_selection(found)
 
     def text_object(self, kind: str) -> None:
         """Select the quotation (`quote`, `inner`), `sentence` or `clause` around."""
         view = self.view
         current = view.selection
         extent = (current.start, current.end) if current else view.target() or (0, 0)
-        found: tuple[int, int] | None = extent
-        for _ in range(self.take_count()):
-            if found is None:
-                break
-            if kind in ("quote", "inner"):
-                found = text_objects.quotation(view.text, found, marks=kind == "quote")
-            elif kind == "sentence":
-                found = text_objects.sentence(view.text, found)
-            else:
-                found = text_objects.clause(view.text, found)
-        if found is None or found == extent:
-            view.say(
-                {"quote": "No quotation around", "inner": "No quotation around"}.get(
-                    kind, f"No larger {kind} here"
-                )
-            )
+        found = text_objects.around(view.text, extent, kind, self.take_count())
+        if found is None:
+            what = "quotation" if kind in ("quote", "inner") else f"larger {kind}"
+            view.say(f"No {what} around")
             view.post_pending()
             return
         view.set_selection(Selection.of(*found))
-
-
-def stretched(selection: Selection, start: int, end: int) -> Selection:
-    """`selection` grown to reach `[start, end)`, or its moving edge moved onto it.
-
-    Beyond the selection's end, the end moves there; before its start, the start does;
-    inside it, the edge that was moving (the head) does. So a motion ahead always moves a
-    span's end, even while its start was the edge being edited.
-    """
-    if end > selection.end:
-        return Selection.of(selection.start, end)
-    if start < selection.start:
-        return Selection(selection.end, selection.end, start)
-    if selection.head_on_right:
-        return Selection.of(selection.start, max(end, selection.start + 1))
-    return Selection(selection.end, selection.end, min(start, selection.end - 1))
 
 
 def _token_selection(view: DocumentView) -> Selection:

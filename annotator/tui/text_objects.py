@@ -175,6 +175,22 @@ def _grow(pieces: list[Range], extent: Range) -> Range | None:
     return found
 
 
+def around(text: str, extent: Range, kind: str, count: int = 1) -> Range | None:
+    """The text object `kind` (`quote`, `inner`, `sentence`, `clause`) grown `count` times
+    from `extent`; None when there is none larger."""
+    found: Range | None = extent
+    for _ in range(count):
+        if found is None:
+            return None
+        if kind in ("quote", "inner"):
+            found = quotation(text, found, marks=kind == "quote")
+        elif kind == "sentence":
+            found = sentence(text, found)
+        else:
+            found = clause(text, found)
+    return None if found == extent else found
+
+
 def find_char(text: str, offset: int, char: str, count: int = 1) -> int | None:
     """The offset of the `count`-th `char` after `offset` (None: there are not so many)."""
     found = offset
