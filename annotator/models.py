@@ -225,6 +225,8 @@ class Assignment(Strict):
     started: datetime | None = None
     finished: datetime | None = None
     seconds: float = 0.0
+    cursor: int | None = None
+    """where the annotator's cursor was when they last left the document"""
 
 
 class EventAction(StrEnum):

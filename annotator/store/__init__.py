@@ -364,9 +364,17 @@ class Store:
         with self.transaction():
             self._queue.set_status(doc_id, annotator, status, seconds)
 
-    def add_time(self, doc_id: str, annotator: str, seconds: float) -> None:
+    def add_time(
+        self, doc_id: str, annotator: str, seconds: float, *, cursor: int | None = None
+    ) -> None:
+        """Add time spent on a document; with `cursor`, keep where the annotator is in it
+        (the workbench reopens there: `resume_document`, `Assignment.cursor`)."""
         with self.transaction():
-            self._queue.add_time(doc_id, annotator, seconds)
+            self._queue.add_time(doc_id, annotator, seconds, cursor)
+
+    def resume_document(self, annotator: str) -> str | None:
+        """The document to reopen the workbench on: the one in progress left last, if any."""
+        return self._queue.resume(annotator)
 
     def queue(
         self,
@@ -388,6 +396,12 @@ class Store:
     def queue_position(self, annotator: str, doc_id: str) -> int:
         """Index of a document in the unfiltered queue (for 'document n of N')."""
         return self._queue.position(annotator, doc_id)
+
+    def first_open_position(
+        self, annotator: str, *, status: Status | None = None, search: str | None = None
+    ) -> int | None:
+        """Where the queue (so filtered) has its first document still todo or in progress."""
+        return self._queue.first_open(annotator, status, search)
 
     def next_open_document(self, annotator: str, doc_id: str) -> str | None:
         """The next document after `doc_id` still todo or in progress (wrapping), or None."""

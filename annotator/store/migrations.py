@@ -145,6 +145,16 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        5,
+        """
+        -- Where each annotator left each document: the cursor (a code point offset) and
+        -- when, so the workbench reopens on the document in progress, at that place. One
+        -- person's place in one file: not merged.
+        ALTER TABLE assignments ADD COLUMN cursor INTEGER CHECK (cursor >= 0);
+        ALTER TABLE assignments ADD COLUMN left_at TEXT;
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -38,13 +38,13 @@ class Queue:
 
     def assignment(self, doc_id: str, annotator: str) -> Assignment | None:
         row = self.db.execute(
-            "SELECT status, assigned, started, finished, seconds FROM assignments "
+            "SELECT status, assigned, started, finished, seconds, cursor FROM assignments "
             "WHERE doc = ? AND annotator = ?",
             (self.documents.key(doc_id), annotator),
         ).fetchone()
         if row is None:
             return None
-        status, assigned, started, finished, seconds = row
+        status, assigned, started, finished, seconds, cursor = row
         return Assignment(
             doc_id=doc_id,
             annotator=annotator,
@@ -53,6 +53,7 @@ class Queue:
             started=started,
             finished=finished,
             seconds=seconds,
+            cursor=cursor,
         )
 
     def assign_many(self, pairs: Iterable[tuple[str, str]], actor: str) -> int:
@@ -101,11 +102,28 @@ class Queue:
                 after={"status": status.value},
             )
 
-    def add_time(self, doc_id: str, annotator: str, seconds: float) -> None:
+    def add_time(self, doc_id: str, annotator: str, seconds: float, cursor: int | None) -> None:
+        key = self.documents.key(doc_id)
         self.db.execute(
             "UPDATE assignments SET seconds = seconds + ? WHERE doc = ? AND annotator = ?",
-            (seconds, self.documents.key(doc_id), annotator),
+            (seconds, key, annotator),
         )
+        if cursor is not None:
+            self.db.execute(
+                "UPDATE assignments SET cursor = ?, left_at = ? WHERE doc = ? AND annotator = ?",
+                (max(cursor, 0), now(), key, annotator),
+            )
+
+    def resume(self, annotator: str) -> str | None:
+        """The document in progress the annotator left last (or, left before places were
+        kept, started last)."""
+        found = self.db.one(
+            "SELECT d.id FROM assignments a JOIN documents d ON d.seq = a.doc "
+            "WHERE a.annotator = ? AND a.status = 'in-progress' "
+            "ORDER BY coalesce(a.left_at, a.started, '') DESC, a.doc LIMIT 1",
+            (annotator,),
+        )
+        return None if found is None else str(found)
 
     def _assigned_by_lead(self, annotator: str) -> bool:
         """Whether documents were ever given to `annotator` (an `assign` event exists).
@@ -169,6 +187,17 @@ class Queue:
         where, params = self._filter(annotator, None, None)
         sql = f"SELECT count(*) {where} AND d.seq < ?"
         return int(self.db.one(sql, [*params, self.documents.key(doc_id)]))
+
+    def first_open(self, annotator: str, status: Status | None, search: str | None) -> int | None:
+        """Position (in this filtered queue) of its first document still to do."""
+        where, params = self._filter(annotator, status, search)
+        first = self.db.one(
+            f"SELECT min(d.seq) {where} AND coalesce(a.status, 'todo') IN ('todo', 'in-progress')",
+            params,
+        )
+        if first is None:
+            return None
+        return int(self.db.one(f"SELECT count(*) {where} AND d.seq < ?", [*params, first]))
 
     def next_open(self, annotator: str, doc_id: str) -> str | None:
         where, params = self._filter(annotator, None, None)

@@ -222,6 +222,39 @@ def test_assignment_status_and_time(store: Store) -> None:
     assert progress["alice"]["done"] == 1 and progress["bob"]["todo"] == 1
 
 
+def test_where_each_annotator_left_off(store: Store) -> None:
+    first, second, third = (add_doc(store, text) for text in ("one two", "three", "four"))
+    assert store.resume_document("alice") is None  # nothing started: the queue
+    assert store.first_open_position("alice") == 0
+    store.set_status(first, "alice", Status.DONE)
+    store.set_status(second, "alice", Status.IN_PROGRESS)
+    store.set_status(third, "alice", Status.IN_PROGRESS)
+    store.set_status(third, "bob", Status.IN_PROGRESS)
+    # The queue's first document still to do, in the queue as filtered.
+    assert store.first_open_position("alice") == 1
+    assert store.first_open_position("alice", status=Status.IN_PROGRESS) == 0
+    assert store.first_open_position("alice", search="three") == 0
+    assert store.first_open_position("alice", status=Status.DONE) is None
+    # Time alone keeps no place; a cursor is kept with when it was left.
+    store.add_time(second, "alice", 2.0)
+    assert store.assignment(second, "alice").cursor is None  # type: ignore[union-attr]
+    store.add_time(second, "alice", 0.0, cursor=4)
+    store.add_time(third, "alice", 0.0, cursor=3)
+    store.add_time(third, "bob", 0.0, cursor=1)
+    assert store.assignment(second, "alice").cursor == 4  # type: ignore[union-attr]
+    assert store.assignment(third, "bob").cursor == 1  # type: ignore[union-attr]
+    # Each annotator reopens on the document in progress they left last.
+    assert store.resume_document("alice") == third
+    assert store.resume_document("bob") == third
+    store.add_time(second, "alice", 0.0, cursor=5)
+    assert store.resume_document("alice") == second
+    store.add_time(first, "alice", 0.0, cursor=2)  # a finished document: not reopened
+    assert store.resume_document("alice") == second
+    store.set_status(second, "alice", Status.DONE)
+    assert store.resume_document("alice") == third
+    assert store.resume_document("carol") is None
+
+
 def test_queue_pages_and_searches(store: Store) -> None:
     with store.transaction():
         store.import_documents(
