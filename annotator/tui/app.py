@@ -8,17 +8,20 @@ not pay for them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from annotator.errors import StoreError
 from annotator.models import Status
 from annotator.printable import printable
 from annotator.store import Store
+from annotator.tui.commands import key_commands
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
 from annotator.tui.reads import read_in_worker
 from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
@@ -88,10 +91,24 @@ class AnnotatorApp(App[None]):
 
             self.push_screen(ReviewScreen(self.store, self.annotator, self.open_doc))
             return
-        # A document named on the command line is the first thing painted: the queue is
-        # built only when the annotator goes back to it (the annotate screen does that).
-        if self.open_doc is None or not self.open_document(self.open_doc):
+        # A document named on the command line, else the one in progress this annotator
+        # left last, is the first thing painted: the queue is built only when the
+        # annotator goes back to it (the annotate screen does that).
+        doc_id = self.open_doc or self._left_off()
+        if doc_id is None or not self.open_document(doc_id):
             self.push_screen(QueueScreen(self.store, self.annotator))
+
+    def _left_off(self) -> str | None:
+        try:
+            return self.store.resume_document(self.annotator)
+        except StoreError:  # unreadable: the queue says the rest
+            return None
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p) lists the keys of the screen in use, then Textual's own."""
+        system = list(super().get_system_commands(screen))
+        yield from key_commands(screen, taken=[command.title for command in system])
+        yield from system
 
     async def on_event(self, event: events.Event) -> None:
         """Keys for the document view are applied here, one by one, as they arrive.

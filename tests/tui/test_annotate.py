@@ -218,6 +218,12 @@ async def test_done_opens_the_next_document_and_records_time(
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(pilot, seed_id)
         annotate_screen(app).clock._pending = 42.0  # as if labelled for 42 s
+        await pilot.press("s")  # no spans: it asks first, nothing is marked yet
+        assert annotate_screen(app).doc_id == seed_id
+        assert project.assignment(seed_id, "alice").status is Status.IN_PROGRESS  # type: ignore[union-attr]
+        assert "No spans in this document: s again" in str(
+            annotate_screen(app).query_one("#status").render()
+        )
         await pilot.press("s")
         second = project.queue("alice")[1].doc_id
         assert annotate_screen(app).doc_id == second

@@ -46,7 +46,14 @@ def test_queue_screen(snap_compare: Any, project: Store) -> None:
     first, second = (item.doc_id for item in project.queue("alice", limit=2))
     project.set_status(first, "alice", Status.DONE)
     project.set_status(second, "alice", Status.IN_PROGRESS)
-    assert snap_compare(make_app(project, "alice"), terminal_size=SIZE, run_before=settle)
+
+    async def back_to_the_queue(pilot: Pilot[Any]) -> None:
+        await settle(pilot)  # the workbench reopens on the document in progress
+        await pilot.press("l")
+        await settle(pilot)
+
+    app = make_app(project, "alice")
+    assert snap_compare(app, terminal_size=SIZE, run_before=back_to_the_queue)
 
 
 def test_annotate_screen_with_nested_spans(snap_compare: Any, project: Store, seed_id: str) -> None:

@@ -21,11 +21,10 @@ from annotator.errors import StoreError
 from annotator.models import Document, Scheme, Span, SpanKey, Status
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
-from annotator.tui.clock import ActivityClock
 from annotator.tui.messages import CountsWanted, QueueCounted, QueueWanted
 from annotator.tui.screens.choosers import label_chooser
 from annotator.tui.screens.editing import editing_bindings
-from annotator.tui.screens.searching import SearchingScreen
+from annotator.tui.screens.progress import ProgressScreen
 from annotator.tui.span_index import SpanRef
 from annotator.tui.span_writer import OwnLayerWriter
 from annotator.tui.widgets.document_view import DocumentView
@@ -55,7 +54,7 @@ def label_bindings(scheme: Scheme) -> list[BindingType]:
     return bindings
 
 
-class AnnotateScreen(SearchingScreen[SpanRef]):
+class AnnotateScreen(ProgressScreen):
     """Label one document; move on to the next."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,7 +109,6 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         self.doc_id: str = doc_id
         self.doc: Document | None = None
         self.spans: dict[int, SpanRef] = {}
-        self.clock = ActivityClock()
         self.position = 0
         self.total = 0
         self.done = 0
@@ -167,6 +165,7 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             self.label_colors,
             snap=self.scheme.snap_to_tokens,
         )
+        self._opened(doc_id, assignment)
         self._spans_changed()
         self.clock.restart()
         self.post_message(CountsWanted(self))
@@ -186,15 +185,6 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
             self.done,
             self.total,
         )
-
-    def flush_time(self) -> None:
-        """Add the time spent since the last flush to the assignment."""
-        seconds = self.clock.take()
-        if self.doc is not None and seconds > 0 and not self.store.read_only:
-            try:
-                self.store.add_time(self.doc_id, self.annotator, seconds)
-            except StoreError as exc:
-                self.notify(str(exc), title="Time not recorded", severity="warning")
 
     def _open_neighbour(self, step: int) -> None:
         target = self.position + step
@@ -232,7 +222,8 @@ class AnnotateScreen(SearchingScreen[SpanRef]):
         self.flash(f"previous document marked {word}", "$text-success")
 
     def action_finish(self) -> None:
-        self._close_and_next(Status.DONE)
+        if not self._ask_before_done(has_spans=bool(self.spans)):
+            self._close_and_next(Status.DONE)
 
     def action_skip(self) -> None:
         self._close_and_next(Status.SKIPPED)

@@ -89,11 +89,13 @@ class QueueScreen(Screen[None]):
             limit=limit,
         )
 
-    def reload(self, keep: int | None = 0) -> None:
-        """Count the filtered queue and show its first rows (the rest page in on demand)."""
-        count = self.store.queue_count(
-            self.annotator, status=self.status, search=self.search or None
-        )
+    def reload(self, keep: int | None = None) -> None:
+        """Count the filtered queue and show its rows (they page in on demand), the row
+        `keep` highlighted, or else the first document still to do."""
+        search = self.search or None
+        count = self.store.queue_count(self.annotator, status=self.status, search=search)
+        if keep is None:
+            keep = self.store.first_open_position(self.annotator, status=self.status, search=search)
         queue = self.query_one(QueueList)
         queue.reset(count, highlight=min(keep or 0, max(count - 1, 0)))
         self._show_heading()

@@ -25,6 +25,7 @@ from annotator.tui.reads import read_in_worker
 from annotator.tui.review_document import ReviewDocument
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.screens.review_lines import describe_item, document_line, layer_tabs
+from annotator.tui.screens.status import with_note
 from annotator.tui.span_writer import GoldWriter
 from annotator.tui.widgets.candidate_list import CandidateList
 from annotator.tui.widgets.document_view import DocumentView
@@ -33,6 +34,8 @@ from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.review_queue import ReviewQueue
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
+
+ADJUDICATED_NOTE = "adjudicated · "
 
 
 class ReviewBrowser(EditingScreen[ReviewItem]):
@@ -210,11 +213,20 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
         self._schedule_bindings_refresh()
 
     def _status(self) -> Content:
+        """What the focused candidate is; on a document marked adjudicated, that first
+        (a change there changes gold already settled)."""
         item = self.focused_item()
         if self.view.selection is not None or item is None:
-            return super()._status()
+            return with_note(self._note(), super()._status())
         edges = disputed_edges(item, self.doc.items) if self.doc is not None else (False, False)
-        return describe_item(item, self.view.text, self._flash, self._status_width(), edges)
+        line = describe_item(item, self.view.text, self._flash, self._status_width(), edges)
+        return with_note(self._note(), line)
+
+    def _note(self) -> str:
+        return ADJUDICATED_NOTE if self.doc_id in self.adjudicated else ""
+
+    def _status_width(self) -> int:
+        return super()._status_width() - len(self._note())
 
     # ---------------------------------------------------------------- moving
 

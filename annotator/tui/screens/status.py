@@ -82,3 +82,9 @@ def _length(part: object) -> int:
     if isinstance(part, tuple):
         return len(part[0])
     return len(str(part))
+
+
+def with_note(note: str, line: Content) -> Content:
+    """`line` after a standing note about the open document (`marked done · `): said
+    where the eye is, since an edit there changes work already finished."""
+    return Content.assemble((note, "bold $text-warning"), line) if note else line

@@ -106,6 +106,8 @@ class VirtualList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        if self.highlighted is not None:  # highlighted before there was a height to show it
+            self.scroll_into_view(self.highlighted)
 
     # ------------------------------------------------------------------ drawing
 
