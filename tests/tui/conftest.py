@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from terminals import set_terminal
 
 from annotator.sample import sample_corpus_files
 from annotator.store import NewDocument, Store
 from annotator.tui import make_app
 from annotator.tui.app import AnnotatorApp
+
+
+@pytest.fixture(autouse=True)
+def _truecolor_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workbench's colours depend on the terminal's colour system (label tints are
+    chosen from its palette): every test runs in a truecolor terminal unless it asks for
+    another (`terminals.set_terminal`), whatever terminal runs the tests."""
+    set_terminal(monkeypatch, "truecolor")
 
 
 @pytest.fixture

@@ -141,8 +141,8 @@ async def test_overlapping_spans_delete_asks_which(
         await pilot.press("escape", "ctrl+home", "shift+right", "d")  # "Lavrov" inside it
         await pilot.press("ctrl+home")  # labelling moved the cursor on to the next word
         assert view.focused is not None and view.focused.label == "demand"  # innermost
-        # The outer span is marked in the gutter where the inner one hides it.
-        assert drawn_rows(view)[0].startswith("┃")
+        # The gutter names the outer span (its key first) where the inner one hides it.
+        assert drawn_rows(view)[0].startswith("td ")
         await pilot.press("x")
         chooser = app.screen
         assert isinstance(chooser, SpanChooserModal)

@@ -1,11 +1,14 @@
 """Painting one row of the document: text pieces, span colours, overlays, the gutter.
 
-How spans look: a character takes the colour of the innermost span covering it (tinted);
-where spans nest or overlap the text is underlined and the gutter shows a bar in the colour
-of each span hidden under an inner one; the focused span (under the cursor, or chosen with
-Tab or the mouse) is drawn in its full colour and bold. Label colours are data from the
-scheme, which is why they are the only colours computed here; every other style comes from
-the view's component classes in `app.tcss`.
+How spans look: a character takes the colour of the innermost span covering it (tinted,
+in a colour the terminal can tell from the other labels': `label_tints`); where spans nest
+or overlap the text is underlined; the focused span (under the cursor, or chosen with Tab
+or the mouse) is drawn in its full colour and bold. The gutter, left of each row, prints
+the key of every label on the row in reading order (outer spans first), in the label's
+colour: that way labels stay apart where colours do not (NO_COLOR, a 16-colour terminal,
+a colour-blind reader), and a span hidden under an inner one is still named. Label colours
+are data from the scheme, which is why they are the only colours computed here; every
+other style comes from the view's component classes in `app.tcss`.
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
+from annotator.tui.label_tints import UNKNOWN, LabelTints
 from annotator.tui.widgets.overlay import overlay_style
 
 if TYPE_CHECKING:
     from annotator.tui.widgets.document_canvas import DocumentCanvas
 
 GUTTER = 3
-GUTTER_MARK = "┃"
-TINT = 0.42
+MORE = "+"
+"""In the gutter: more labels on the row than it has room for."""
 
 Range = tuple[int, int]
 # What overlays a row: selection, cursor token, focused span and its label, search matches.
@@ -38,10 +42,23 @@ class RowPainter:
     def __init__(self, view: DocumentCanvas) -> None:
         self.view = view
         self.styles: dict[object, Style] = {}
+        self._tints: LabelTints | None = None
 
     def clear(self) -> None:
-        """Forget the styles (the theme or the widget's style changed)."""
+        """Forget the styles (the theme, the widget's style or the labels changed)."""
         self.styles.clear()
+        self._tints = None
+
+    @property
+    def tints(self) -> LabelTints:
+        """Span backgrounds for this view's background, in the terminal's colours."""
+        if self._tints is None:
+            self._tints = LabelTints(
+                self.view.label_colors,
+                self.view.background_colors[1],
+                self.view.app.console.color_system,
+            )
+        return self._tints
 
     @property
     def base(self) -> Style:
@@ -57,16 +74,19 @@ class RowPainter:
         assert layout is not None
         base = self.base
         start, end = layout.row_range(row)
-        segments = self._gutter(start, end, layout.is_spacer(row))
         if layout.is_spacer(row):
-            return Strip(segments).adjust_cell_length(width, base)
+            return Strip([Segment(" " * GUTTER, base)]).adjust_cell_length(width, base)
         selection, caret, focus, focus_label, matches = key
         cuts: set[int] = set()
         for found in (selection, caret, focus, *matches):
             if found is not None:
                 cuts.update(found)
         drawn_any = False
+        segments: list[Segment] = []
+        labels: dict[str, None] = {}  # the labels on this row, in order, outer spans first
         for run_start, run_end, covering in self.view.index.runs(start, end):
+            for span in reversed(covering):
+                labels[span.label] = None
             inner = covering[0].label if covering else None
             nested = len(covering) > 1
             points = [run_start, *sorted(c for c in cuts if run_start < c < run_end), run_end]
@@ -87,25 +107,30 @@ class RowPainter:
         if caret is not None and (caret[0] >= end or not drawn_any):
             # The cursor is on something not drawn (a line break): show it after the text.
             segments.append(Segment(" ", self._style(None, False, None, False, True, False)))
-        return Strip(segments).adjust_cell_length(width, base)
+        return Strip([*self._gutter(list(labels)), *segments]).adjust_cell_length(width, base)
 
-    def _gutter(self, start: int, end: int, spacer: bool) -> list[Segment]:
+    def _gutter(self, labels: list[str]) -> list[Segment]:
+        """The keys of the row's labels; the last place says `+` when more do not fit."""
         base = self.base
+        room = GUTTER - 1
         marks: list[Segment] = []
-        if not spacer:
-            for span in self.view.index.hidden_in(start, end)[: GUTTER - 1]:
-                marks.append(Segment(GUTTER_MARK, self._mark_style(span.label)))
+        for label in labels[: room - 1] if len(labels) > room else labels:
+            key = self.view.label_keys.get(label) or label[:1] or "?"
+            marks.append(Segment(key, self._mark_style(label)))
+        if len(labels) > room:
+            marks.append(Segment(MORE, base))
         marks.append(Segment(" " * (GUTTER - len(marks)), base))
         return marks
 
     def _label_color(self, label: str) -> Color:
-        return Color.parse(self.view.label_colors.get(label, "#808080"))
+        return Color.parse(self.view.label_colors.get(label, UNKNOWN))
 
     def _mark_style(self, label: str) -> Style:
         key = ("mark", label)
         style = self.styles.get(key)
         if style is None:
-            style = self.styles[key] = self.base + Style(color=self._label_color(label).rich_color)
+            color = self._label_color(label).rich_color
+            style = self.styles[key] = self.base + Style(color=color, bold=True)
         return style
 
     def _style(
@@ -122,10 +147,12 @@ class RowPainter:
         if style is not None:
             return style
         style = self.base
-        background = self.view.background_colors[1]
         if label is not None:
-            tint = background.blend(self._label_color(label), TINT)
-            style += Style(bgcolor=tint.rich_color)
+            tint = self.tints.get(label)
+            style += Style(
+                bgcolor=tint.background.rich_color,
+                color=tint.text.rich_color if tint.text is not None else None,
+            )
         if nested:
             style += Style(underline=True)
         if focus_label is not None:
