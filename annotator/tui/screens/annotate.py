@@ -29,7 +29,7 @@ from annotator.tui.span_index import SpanRef
 from annotator.tui.span_writer import OwnLayerWriter
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.key_footer import KeyFooter
-from annotator.tui.widgets.legend import Guidelines, LabelLegend
+from annotator.tui.widgets.legend import Guidelines, LabelLegend, LegendLine
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.search_bar import SearchBar
 from annotator.tui.widgets.span_list import SpanList
@@ -120,6 +120,7 @@ class AnnotateScreen(ProgressScreen):
         with Horizontal(id="workbench"):
             with Vertical(id="document-pane"):
                 yield DocumentView(id="document")
+                yield LegendLine(id="legend-line")  # shown when the side panel is not
                 yield StatusLine(id="status")
                 yield SearchBar(id="search")
             with Vertical(id="side-panel"):
@@ -255,6 +256,7 @@ class AnnotateScreen(ProgressScreen):
         active = view.focused.label if view.focused is not None else None
         legend = self.query_one(LabelLegend)
         legend.show(self.scheme.labels, view.index.label_counts(), active)
+        self.query_one(LegendLine).show(self.scheme.labels, active)
         guideline = active or legend.active or self.scheme.labels[0].name
         self.query_one(Guidelines).show(self.scheme.label(guideline))
         span_list, position = self.query_one(SpanList), view.index.position(view.focused_id)

@@ -10,7 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
+from textual.geometry import Spacing
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Padding, RenderOptions, Visual
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,6 +25,8 @@ from annotator.tui.text_layout import display_text
 from annotator.tui.widgets.legend import swatch
 
 QUOTE_CHARS = 60
+INDENT = 6
+"""Where a definition starts under its label's line in the label chooser."""
 
 
 def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -30,6 +37,33 @@ def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
         head = (limit - 3) // 2
         text = text[:head] + " … " + text[len(text) - (limit - 3 - head) :]
     return f"⟨{text}⟩"
+
+
+class Described(Visual):
+    """A line, then a text wrapped under it with a hanging indent (a label and its definition).
+
+    An option's prompt wraps at the list's width, but from the left edge; the definition
+    would run back under the key and the name. Each part is wrapped on its own instead.
+    """
+
+    def __init__(self, head: Content, body: Content, indent: int = INDENT) -> None:
+        self.head = head
+        self.body = Padding(body, Spacing(0, 0, 0, indent))
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max(
+            self.head.get_optimal_width(rules, container_width),
+            self.body.get_optimal_width(rules, container_width),
+        )
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.head.get_height(rules, width) + self.body.get_height(rules, width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        head = self.head.render_strips(width, None, style, options)
+        return [*head, *self.body.render_strips(width, None, style, options)]
 
 
 class SpanChooserModal(ModalScreen[int | None]):
@@ -104,12 +138,14 @@ class LabelChooserModal(ModalScreen[str | None]):
             definition = display_text(" ".join(label.definition.split()))
             options.append(
                 Option(
-                    Content.assemble(
-                        (f"{digit} {label.key} ", "$text-muted"),
-                        ("■ ", swatch(label)),
-                        (f"{label.name:<12}", "bold"),
-                        (" (current)" if label.name == self.current else "", "$text-muted"),
-                        ("\n      " + definition[:110], "$text-muted"),
+                    Described(
+                        Content.assemble(
+                            (f"{digit} {label.key} ", "$text-muted"),
+                            ("■ ", swatch(label)),
+                            (f"{label.name:<12}", "bold"),
+                            (" (current)" if label.name == self.current else "", "$text-muted"),
+                        ),
+                        Content.styled(definition, "$text-muted"),
                     ),
                     id=label.name,
                 )

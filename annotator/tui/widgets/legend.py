@@ -1,9 +1,11 @@
-"""The side panel's label legend (keys, colours, counts) and the focused label's guidelines."""
+"""Label legends (the side panel's, with counts; a one-line one for narrow terminals) and
+the focused label's guidelines."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len
 from textual import events
 from textual.color import Color
 from textual.content import Content
@@ -93,6 +95,76 @@ class LabelLegend(Widget):
         offset = event.get_content_offset(self)
         if offset is not None and 0 <= offset.y < len(self.labels):
             self.post_message(self.LabelChosen(self.labels[offset.y].name))
+
+
+class LegendLine(Widget):
+    """Every label's key and name on one line, for when the side panel is hidden.
+
+    Below 96 columns the side panel does not fit, and with it went every label key. Here
+    each label is its number and key (the key in the label's colour) and its name; when
+    the line is too short the numbers go first, then the names are shortened, down to
+    the keys alone. The active label's name is bold, the others muted. A click on a
+    label applies it: the message is the side legend's, so a screen handles both alike.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.labels: Sequence[Label] = ()
+        self.active: str | None = None
+        self._places: list[tuple[int, int, str]] = []
+        """Where each label is drawn: cells `[from, to)` and its name."""
+
+    def show(self, labels: Sequence[Label], active: str | None) -> None:
+        if labels != self.labels or active != self.active:
+            self.labels, self.active = labels, active
+            self.refresh()
+
+    def line(self, width: int) -> Content:
+        """The longest form of the legend that fits in `width` cells."""
+        longest = max((len(label.name) for label in self.labels), default=0)
+        forms = [(True, longest), *((False, cut) for cut in range(longest, -1, -1))]
+        for numbered, cut in forms:
+            content = self._form(numbered, cut)
+            if content.cell_length <= width:
+                return content
+        return content
+
+    def _form(self, numbered: bool, cut: int) -> Content:
+        """Numbers or not, names cut to `cut` characters (0: keys alone)."""
+        gap = "  " if cut else " "
+        parts: list[tuple[str, str | Style]] = []
+        places: list[tuple[int, int, str]] = []
+        x = 0
+        for number, label in enumerate(self.labels, 1):
+            if places:
+                parts.append((gap, ""))
+                x += len(gap)
+            pieces: list[tuple[str, str | Style]] = []
+            if numbered and number <= 9:
+                pieces.append((f"{number} ", "$text-muted"))
+            pieces.append((label.key, swatch(label) + Style(bold=True)))
+            if cut:
+                name = label.name if len(label.name) <= cut else label.name[: cut - 1] + "…"
+                style = "bold" if label.name == self.active else "$text-muted"
+                pieces.append((" " + display_text(name), style))
+            width = sum(cell_len(text) for text, _ in pieces)
+            places.append((x, x + width, label.name))
+            parts += pieces
+            x += width
+        self._places = places
+        return Content.assemble(*parts)
+
+    def render(self) -> Content:
+        return self.line(self.content_size.width)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        for begin, end, name in self._places:
+            if begin <= offset.x < end:
+                self.post_message(LabelLegend.LabelChosen(name))
+                return
 
 
 class Guidelines(Widget):
