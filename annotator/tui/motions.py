@@ -251,7 +251,7 @@ class Motions:
         """Select the quotation (`quote`, `inner`), `sentence` or `clause` around."""
         view = self.view
         current = view.selection
-        extent = (current.start, current.end) if current else view.target() or (0, 0)
+        extent = (current.start, current.end) if current else view.target() or (view.cursor,) * 2
         found = text_objects.around(view.text, extent, kind, self.take_count())
         if found is None:
             what = "quotation" if kind in ("quote", "inner") else f"larger {kind}"
