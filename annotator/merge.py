@@ -68,7 +68,7 @@ from annotator.merge_records import (
     State,
     effective_history,
 )
-from annotator.models import HISTORY_ACTIONS, EventAction
+from annotator.models import HISTORY_ACTIONS, MOTION_KEYS, EventAction
 from annotator.scheme import parse_scheme
 
 __all__ = ["HISTORY_ACTIONS", "check_schemes", "effective_history", "plan_merge"]
@@ -78,8 +78,8 @@ def check_schemes(here_text: str, other_text: str, other_name: str) -> None:
     """Refuse a scheme whose spans could not live here (SchemeConflictError)."""
     if here_text == other_text:
         return
-    here = parse_scheme(here_text, "this project's scheme")
-    other = parse_scheme(other_text, f"{other_name} (stored scheme)")
+    here = parse_scheme(here_text, "this project's scheme", kept_keys=MOTION_KEYS)
+    other = parse_scheme(other_text, f"{other_name} (stored scheme)", kept_keys=MOTION_KEYS)
     missing = [name for name in other.label_names if name not in here.label_names]
     if missing:
         raise SchemeConflictError(
@@ -195,7 +195,9 @@ class _Planner:
         self.doc_map: dict[int, int] = {}
         self.doc_ids = {doc.seq: doc.id for doc in here.documents}
         self.event_map: dict[int, int] = {}
-        self.overlap_allowed = parse_scheme(here.scheme_text, "this project's scheme").allow_overlap
+        self.overlap_allowed = parse_scheme(
+            here.scheme_text, "this project's scheme", kept_keys=MOTION_KEYS
+        ).allow_overlap
 
     def fresh_span(self) -> int:
         self.next_span += 1

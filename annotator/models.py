@@ -13,7 +13,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 GOLD = "gold"
 """The adjudicated layer. It has the same shape as an annotator's layer."""
@@ -21,7 +28,11 @@ GOLD = "gold"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
-RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789 f\"'),#")
+MOTION_KEYS = frozenset(" f\"'),#")
+"""Keys the motions took in version 0.2. A project made before may still have a label on
+one of them: its stored scheme stays valid (the motion wins, the label keeps its number)."""
+
+RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789") | MOTION_KEYS
 """Keys the annotation screen binds itself; a label shortcut may not take one."""
 
 
@@ -73,10 +84,11 @@ class Label(Strict):
 
     @field_validator("key")
     @classmethod
-    def _one_key(cls, value: str) -> str:
+    def _one_key(cls, value: str, info: ValidationInfo) -> str:
         if len(value) != 1 or not value.isprintable() or value.isspace():
             raise ValueError(f"key {value!r} must be exactly one printable character")
-        if value.lower() in RESERVED_KEYS:
+        kept = (info.context or {}).get("kept_keys", frozenset())
+        if value.lower() in RESERVED_KEYS and value.lower() not in kept:
             raise ValueError(
                 f"key {value!r} is bound by the annotation screen; "
                 f"reserved keys: {' '.join(sorted(RESERVED_KEYS))}"

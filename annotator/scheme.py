@@ -50,8 +50,20 @@ def _dotted(loc: Iterable[int | str]) -> str:
     return out
 
 
-def parse_scheme(text: str, source: str) -> Scheme:
-    """Validate scheme TOML text; `source` names it in errors (a path, or `project`)."""
+def kept_motion_keys(scheme: Scheme) -> frozenset[str]:
+    """The motion keys `scheme` already gives labels (an update may keep them)."""
+    from annotator.models import MOTION_KEYS
+
+    return frozenset(label.key.lower() for label in scheme.labels) & MOTION_KEYS
+
+
+def parse_scheme(text: str, source: str, *, kept_keys: frozenset[str] = frozenset()) -> Scheme:
+    """Validate scheme TOML text; `source` names it in errors (a path, or `project`).
+
+    `kept_keys`: reserved keys a label may still have because the project had them before
+    they were reserved (`MOTION_KEYS` for a stored scheme; the project's own for an
+    update), so that a new version of the program still opens an old project.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -59,7 +71,7 @@ def parse_scheme(text: str, source: str) -> Scheme:
     except RecursionError:  # tomllib recurses per nested array or inline table
         raise SchemeError(f"{source}: invalid TOML: nested too deeply") from None
     try:
-        return Scheme.model_validate(data)
+        return Scheme.model_validate(data, context={"kept_keys": kept_keys})
     except ValidationError as exc:
         raise SchemeError(format_validation_error(source, exc)) from exc
     except RecursionError:  # nesting tomllib still read may be too deep to validate
@@ -142,5 +154,5 @@ def extend_scheme(text: str, scheme: Scheme, names: list[str], source: str) -> s
             f"definition = {toml_string('Added on import; describe it before labelling.')}\n"
         )
     extended = text.rstrip("\n") + "\n" + "".join(tables)
-    parse_scheme(extended, source)
+    parse_scheme(extended, source, kept_keys=kept_motion_keys(scheme))
     return extended

@@ -22,6 +22,7 @@ from annotator.merge_records import (
     Snapshot,
     SpanRec,
 )
+from annotator.models import MOTION_KEYS
 from annotator.scheme import parse_scheme
 from annotator.store.check import check, refuse_damage
 from annotator.store.connection import Connection, now
@@ -47,7 +48,12 @@ def read_source(path: Path) -> Snapshot:
         if version > LATEST:
             raise StoreError(f"{path}: made by a newer annotator (schema {version} > {LATEST})")
         refuse_damage(
-            check(db, lambda: parse_scheme(_stored_scheme(db), f"{path} (stored scheme)")),
+            check(
+                db,
+                lambda: parse_scheme(
+                    _stored_scheme(db), f"{path} (stored scheme)", kept_keys=MOTION_KEYS
+                ),
+            ),
             f"{path}",
             "nothing was merged",
         )
@@ -118,7 +124,7 @@ def merge(db: Connection, other: Path, *, dry_run: bool, new_uid: Callable[[], s
     theirs = read_source(other)
     with db.transaction():
         here = snapshot(db, db.path.name, texts=False)
-        scheme = parse_scheme(here.scheme_text, f"{db.path} (stored scheme)")
+        scheme = parse_scheme(here.scheme_text, f"{db.path} (stored scheme)", kept_keys=MOTION_KEYS)
         stamp = now()
         theirs, skipped = validated(theirs, scheme, stamp)
         plan = plan_merge(here, theirs, stamp=stamp, new_uid=new_uid)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.errors import SchemeConflictError
-from annotator.models import EventAction, Scheme
-from annotator.scheme import parse_scheme
+from annotator.models import MOTION_KEYS, EventAction, Scheme
+from annotator.scheme import kept_motion_keys, parse_scheme
 from annotator.store.connection import Connection, now
 from annotator.store.history import log
 
@@ -56,7 +56,9 @@ class Project:
         if self._scheme is None or version != self._seen:
             text = self.meta("scheme") or ""
             if self._scheme is None or text != self._text:
-                self._scheme = parse_scheme(text, f"{self.db.path} (stored scheme)")
+                self._scheme = parse_scheme(
+                    text, f"{self.db.path} (stored scheme)", kept_keys=MOTION_KEYS
+                )
                 self._text = text
             self._seen = version
         return self._scheme
@@ -73,7 +75,7 @@ class Project:
         self, scheme_text: str, scheme_source: str, renames: dict[str, str], actor: str
     ) -> dict[str, int]:
         """See `Store.update_scheme`; runs in the caller's (the facade's) transaction."""
-        new = parse_scheme(scheme_text, scheme_source)
+        new = parse_scheme(scheme_text, scheme_source, kept_keys=kept_motion_keys(self.scheme))
         for old, target in renames.items():
             if target not in new.label_names:
                 raise SchemeConflictError(
@@ -107,7 +109,7 @@ class Project:
         return touched
 
     def check_scheme(self, scheme_text: str, scheme_source: str) -> list[str]:
-        new = parse_scheme(scheme_text, scheme_source)
+        new = parse_scheme(scheme_text, scheme_source, kept_keys=kept_motion_keys(self.scheme))
         return [label for label in self.label_usage() if label not in new.label_names]
 
     def _conflict_message(self, lost: list[str], usage: dict[str, int], limit: int = 20) -> str:

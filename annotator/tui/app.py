@@ -18,7 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotator.errors import StoreError
-from annotator.models import Status
+from annotator.models import MOTION_KEYS, Status
 from annotator.printable import printable
 from annotator.store import Store
 from annotator.tui.commands import key_commands
@@ -87,6 +87,16 @@ class AnnotatorApp(App[None]):
         )
 
     def on_mount(self) -> None:
+        for number, label in enumerate(self.store.scheme.labels, 1):
+            if label.key.lower() in MOTION_KEYS:
+                self.notify(
+                    f"Label {label.name}: its key {label.key!r} now starts a motion; press "
+                    f"{number if number <= 9 else 'its legend entry'} instead, or give it "
+                    "another key in a new scheme version (annotator schema migrate).",
+                    title="A label key changed",
+                    severity="warning",
+                    timeout=12,
+                )
         if self.review:  # the lead adjudicating: `annotator` is the lead's name
             from annotator.tui.screens.review import ReviewScreen
 

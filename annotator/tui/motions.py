@@ -171,6 +171,7 @@ class Motions:
             return False
         self.hints = HintState(assign_hints(targets))
         view.show_hints(self.hints.shown())
+        view.post_pending()
         return True
 
     # -------------------------------------------------------------- the keys

@@ -13,7 +13,6 @@ from annotator.models import Status
 from annotator.store import NewDocument, Store, text_hash
 from annotator.tui import make_app
 from annotator.tui.screens.annotate import AnnotateScreen
-from annotator.tui.screens.queue import QueueScreen
 
 CHILD = Path(__file__).with_name("tui_child.py")
 TEXT = (
@@ -55,15 +54,13 @@ async def test_killed_session_keeps_every_span_shown(tmp_path: Path, scheme_text
         # The next session opens cleanly where the annotator left off.
         app = make_app(store, "alice")
         async with app.run_test(size=(100, 30)) as pilot:
-            queue = app.screen
-            assert isinstance(queue, QueueScreen)
+            await pilot.pause()
             first = store.queue("alice", status=Status.IN_PROGRESS)
             assert [item.doc_id for item in first] == [doc_id]
             assert first[0].spans == len(stored)
-            app.open_document(doc_id)
-            await pilot.pause()
+            # It reopens on the document in progress (the kill left no cursor: its start).
             screen = app.screen
-            assert isinstance(screen, AnnotateScreen)
+            assert isinstance(screen, AnnotateScreen) and screen.doc_id == doc_id
             assert {(s.start, s.end, s.label) for s in screen.view.index.spans} == stored
             # The history survived too: undo takes back the last span of the old session.
             await pilot.press("u")

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from annotator.errors import StoreError
-from annotator.models import Document, Scheme, Span, SpanKey, Status
+from annotator.models import MOTION_KEYS, Document, Scheme, Span, SpanKey, Status
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
 from annotator.tui.messages import CountsWanted, QueueCounted, QueueWanted
@@ -42,7 +42,11 @@ def label_bindings(scheme: Scheme) -> list[BindingType]:
     """A binding per label: its shortcut key and its number (1..9, scheme order)."""
     bindings: list[BindingType] = []
     for number, label in enumerate(scheme.labels, 1):
-        keys = label.key if number > 9 else f"{label.key},{number}"
+        # A label an older project put on a key the motions now use keeps its number.
+        own = [] if label.key.lower() in MOTION_KEYS else [label.key]
+        keys = ",".join(own + ([str(number)] if number <= 9 else []))
+        if not keys:
+            continue
         bindings.append(
             Binding(
                 keys,
