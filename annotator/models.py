@@ -261,6 +261,15 @@ class EventAction(StrEnum):
     """After a merge: the history undo replays from then on (`annotator.merge`)."""
     MERGE = "merge"
     """One summary event per merge that changed anything."""
+    RELATION_ADD = "relation.add"
+    RELATION_DELETE = "relation.delete"
+    RELATION_UPDATE = "relation.update"
+    SUGGESTION_ACCEPT = "suggestion.accept"
+    """An annotator took a suggestion into their layer (`after`: the span, its source, and
+    whether they edited it first)."""
+    SUGGESTION_REJECT = "suggestion.reject"
+    """An annotator turned a suggestion down: it does not come back for them on that
+    document (`before`: its start, end, label and source)."""
 
 
 SPAN_ACTIONS = frozenset({EventAction.SPAN_ADD, EventAction.SPAN_DELETE, EventAction.SPAN_UPDATE})

@@ -155,6 +155,53 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE assignments ADD COLUMN left_at TEXT;
         """,
     ),
+    (
+        6,
+        """
+        -- Machine proposals (patterns, lexicon, a trained model), kept apart from every
+        -- person's layer until someone accepts one: agreement and exports never see
+        -- them. Recomputable, so not merged. `model` names the model version that made
+        -- a model suggestion ('' for the other sources).
+        CREATE TABLE suggestions (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc     INTEGER NOT NULL REFERENCES documents(seq),
+            start   INTEGER NOT NULL CHECK (start >= 0),
+            "end"   INTEGER NOT NULL CHECK ("end" > start),
+            label   TEXT NOT NULL,
+            source  TEXT NOT NULL CHECK (source IN ('patterns', 'lexicon', 'model')),
+            score   REAL NOT NULL CHECK (score >= 0 AND score <= 1),
+            model   TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL,
+            UNIQUE (doc, start, "end", label, source)
+        );
+        CREATE INDEX suggestions_by_doc ON suggestions (doc, start);
+        -- Where an accepted span came from (a suggestion source); NULL: made by hand.
+        ALTER TABLE spans ADD COLUMN origin TEXT;
+        """,
+    ),
+    (
+        7,
+        """
+        -- Typed, directed links between two spans of one document and one layer (an
+        -- annotator's relations join that annotator's spans, gold's join gold). The
+        -- foreign keys make a span with relations undeletable until they are gone, so
+        -- every writer deletes a span's relations in the same event.
+        CREATE TABLE relations (
+            id      INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc     INTEGER NOT NULL REFERENCES documents(seq),
+            layer   TEXT NOT NULL,
+            head    INTEGER NOT NULL REFERENCES spans(id),
+            child   INTEGER NOT NULL REFERENCES spans(id),
+            label   TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            CHECK (head <> child),
+            UNIQUE (head, child, label)
+        );
+        CREATE INDEX relations_by_layer ON relations (doc, layer);
+        CREATE INDEX relations_by_child ON relations (child);
+        """,
+    ),
 )
 
 LATEST = MIGRATIONS[-1][0]

@@ -52,6 +52,10 @@ def test_an_older_project_gets_the_tokens_table(db_path: Path, scheme_text: str)
     Store.create(db_path, scheme_text, "builtin:negotiation-v1").close()
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TABLE tokens")
+    # Nor had it the tables and column of migrations 6 and 7.
+    conn.execute("DROP TABLE relations")
+    conn.execute("DROP TABLE suggestions")
+    conn.execute("ALTER TABLE spans DROP COLUMN origin")
     # Nor had a schema-3 file the places of migration 5.
     conn.execute("ALTER TABLE assignments DROP COLUMN left_at")
     conn.execute("ALTER TABLE assignments DROP COLUMN cursor")
