@@ -1,0 +1,36 @@
+"""Suggestions: spans a machine proposes and a person confirms, from three sources.
+
+`patterns` (spaCy/Prodigy pattern files through spaCy's own matchers), `lexicon` (what
+people already labelled, wherever the same text recurs) and `model` (a spancat pipeline
+trained on what people kept). Every source yields `Proposal`s; the store keeps them in
+their own table, apart from every layer, until someone accepts one. spaCy is imported
+only inside the sources that need it, so the workbench opens without it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Source(StrEnum):
+    """Where a suggestion comes from; also the `origin` of a span accepted from one."""
+
+    PATTERNS = "patterns"
+    LEXICON = "lexicon"
+    MODEL = "model"
+
+
+class Proposal(NamedTuple):
+    """One proposed span of one document: code point offsets, half-open, like a Span.
+
+    `score` is in [0, 1] (patterns and lexicon propose with 1.0 unless told otherwise);
+    `model` names the model version for model proposals, '' otherwise.
+    """
+
+    start: int
+    end: int
+    label: str
+    source: Source
+    score: float = 1.0
+    model: str = ""
