@@ -419,9 +419,11 @@ class Store:
         """For every pair of annotators, how many documents both are assigned."""
         return self._queue.shared()
 
-    def finished_by(self, annotators: Iterable[str] | None = None) -> dict[str, list[str]]:
-        """Documents that at least two of `annotators` (None: anyone) marked done, with whom."""
-        return self._queue.finished_by(annotators)
+    def finished_by(
+        self, annotators: Iterable[str] | None = None, *, at_least: int = 2
+    ) -> dict[str, list[str]]:
+        """Documents that `at_least` of `annotators` (None: anyone) marked done, with whom."""
+        return self._queue.finished_by(annotators, at_least)
 
     def mark_adjudicated(self, doc_id: str, actor: str) -> None:
         """Record (in the event log) that `actor` went through a document's gold layer."""
@@ -454,6 +456,14 @@ class Store:
             "spans_per_layer": per_layer,
             "progress": self._queue.progress(),
         }
+
+    def progress(self) -> dict[str, dict[str, Any]]:
+        """Per annotator: documents per status, and seconds spent (no span counts)."""
+        return self._queue.progress()
+
+    def documents_with_spans(self, layer: str) -> list[str]:
+        """Ids of the documents where `layer` holds spans, in import order (no texts)."""
+        return interchange.documents_with_spans(self._db, layer)
 
     def span_counts_by_layer(self) -> dict[str, int]:
         """Spans per layer, layers in alphabetical order."""

@@ -14,6 +14,16 @@ def span_counts_by_layer(db: Connection) -> dict[str, int]:
     return dict(found.fetchall())
 
 
+def documents_with_spans(db: Connection, layer: str) -> list[str]:
+    """Ids of the documents where `layer` holds at least one span, in import order."""
+    found = db.execute(
+        "SELECT d.id FROM documents d WHERE EXISTS "
+        "(SELECT 1 FROM spans s WHERE s.doc = d.seq AND s.layer = ?) ORDER BY d.seq",
+        (layer,),
+    )
+    return [doc_id for (doc_id,) in found]
+
+
 def label_depths(db: Connection, layers: Iterable[str] | None = None) -> dict[str, int]:
     """For each label, the most spans of it covering one character of one document layer.
 

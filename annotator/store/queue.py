@@ -233,7 +233,9 @@ class Queue:
         )
         return {(a, b): count for a, b, count in found}
 
-    def finished_by(self, annotators: Iterable[str] | None) -> dict[str, list[str]]:
+    def finished_by(
+        self, annotators: Iterable[str] | None, at_least: int = 2
+    ) -> dict[str, list[str]]:
         wanted = None if annotators is None else set(annotators)
         found = self.db.execute(
             "SELECT d.id, a.annotator FROM assignments a JOIN documents d ON d.seq = a.doc "
@@ -243,7 +245,7 @@ class Queue:
         for doc_id, annotator in found:
             if wanted is None or annotator in wanted:
                 finished.setdefault(doc_id, []).append(annotator)
-        return {doc: names for doc, names in finished.items() if len(names) >= 2}
+        return {doc: names for doc, names in finished.items() if len(names) >= at_least}
 
     def progress(self) -> dict[str, dict[str, Any]]:
         """Per annotator: documents per status, and seconds spent."""
