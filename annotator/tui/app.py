@@ -18,7 +18,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotator.errors import StoreError
-from annotator.models import MOTION_KEYS, Status
+from annotator.models import MOTION_KEYS, Scheme, Status
 from annotator.printable import printable
 from annotator.store import Store
 from annotator.tui.commands import key_commands
@@ -79,12 +79,21 @@ class AnnotatorApp(App[None]):
         self.open_doc = open_doc
         self.review = review
         self.counts: tuple[int, dict[Status, int]] | None = None
-        # Label keys come from the scheme: declared as bindings of a screen class made for it.
-        self.annotate_screen_class: type[AnnotateScreen] = type(
-            "AnnotateScreen",
-            (AnnotateScreen,),
-            {"BINDINGS": label_bindings(store.scheme), "__module__": AnnotateScreen.__module__},
-        )
+        self._screen_class: tuple[Scheme, type[AnnotateScreen]] | None = None
+
+    @property
+    def annotate_screen_class(self) -> type[AnnotateScreen]:
+        """Label keys come from the scheme: bindings of a screen class made for it, made
+        again when another process stores a new scheme (`schema migrate`)."""
+        scheme = self.store.scheme
+        if self._screen_class is None or self._screen_class[0] is not scheme:
+            made = type(
+                "AnnotateScreen",
+                (AnnotateScreen,),
+                {"BINDINGS": label_bindings(scheme), "__module__": AnnotateScreen.__module__},
+            )
+            self._screen_class = (scheme, made)
+        return self._screen_class[1]
 
     def on_mount(self) -> None:
         for number, label in enumerate(self.store.scheme.labels, 1):
@@ -149,6 +158,8 @@ class AnnotatorApp(App[None]):
             return False
         if screen.take_key(event):
             return True
+        if isinstance(screen, AnnotateScreen):
+            screen.follow_scheme()
         # Bindings as Textual resolves them (pinned to textual 8.2: a private method).
         handled = await self._check_bindings(event.key, priority=True)
         handled = handled or await self._check_bindings(event.key)

@@ -263,6 +263,9 @@ async def test_store_refusals_are_notifications(app: AnnotatorApp, project: Stor
         project.update_scheme(strict, "strict.toml")
         await pilot.press("shift+right", "shift+right", "d", "shift+tab", "g")  # same text
         await pilot.pause()
-        assert [n.severity for n in app._notifications] == ["error"]
+        # The new scheme is announced, then the overlap it forbids refused.
+        notes = [(n.title, n.severity) for n in app._notifications]
+        assert notes[0] == ("The scheme changed", "information")
+        assert [severity for _title, severity in notes[1:]] == ["error"]
         assert len(layer(project, doc)) == 1
         assert view.index.spans[0].label == "demand"

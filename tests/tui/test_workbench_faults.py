@@ -111,18 +111,32 @@ async def test_a_read_only_project_opens_its_documents_and_refuses_writes_plainl
             assert store.spans(seed_id) == []
 
 
-async def test_a_migration_in_another_process_stops_the_renamed_label(
+async def test_a_migration_in_another_process_moves_the_keys_with_it(
     app: AnnotatorApp, project: Store, seed_id: str, scheme_text: str
 ) -> None:
-    """`schema migrate --rename demand=claim` while the workbench is open."""
+    """`schema migrate --rename demand=claim` while the workbench is open: the open screen
+    takes up the new scheme before the next key, so the keys label what they now name."""
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(pilot, seed_id)
         await pilot.press("right", "right", "right")  # the cursor on "path"
         with Store.open(project.path) as other:
-            renamed = scheme_text.replace('name = "demand"', 'name = "claim"')
+            renamed = scheme_text.replace('name = "demand"', 'name = "claim"').replace(
+                'key = "d"', 'key = "m"'
+            )
+            assert renamed.count('key = "m"') == 1
             other.update_scheme(renamed, "v2.toml", {"demand": "claim"})
-        await pilot.press("d")  # bound to demand when the screen was built
+        await pilot.press("d")  # the old key of demand: no label has it now
+        await pilot.press("m")  # the new key of claim
+        await pilot.press("right", "1")  # claim is still the first label
         assert app.is_running
-        assert "unknown label 'demand'" in status_text(app), status_text(app)
-        assert layer(project, seed_id) == []
+        # "path" by m, where the cursor was when the scheme changed; then the word after
+        # the next one ("for") by its number.
+        assert layer(project, seed_id) == [(20, 24, "claim", "path"), (32, 35, "claim", "for")]
         assert "claim" in annotate_screen(app).scheme.label_names
+        # The next document opens with the new keys too.
+        await pilot.press("n")
+        await pilot.pause()
+        other_doc = annotate_screen(app).doc_id
+        assert other_doc != seed_id
+        await pilot.press("m")
+        assert [row[2] for row in layer(project, other_doc)] == ["claim"]

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
@@ -116,6 +116,7 @@ class AnnotateScreen(ProgressScreen):
         self.position = 0
         self.total = 0
         self.done = 0
+        self._scheme_seen: Scheme = store.scheme
 
     # ------------------------------------------------------------------ layout
 
@@ -175,6 +176,32 @@ class AnnotateScreen(ProgressScreen):
         self.clock.restart()
         self.post_message(CountsWanted(self))
         return True
+
+    def follow_scheme(self) -> None:
+        """Take up a scheme stored by another process (`schema migrate`) while open.
+
+        The store already refuses labels the new scheme dropped; without this the keys
+        would still name them (a renamed label's key refused, a new label's key dead)
+        and the text would show the old names. Checked before each key: the store's
+        scheme is one `data_version` read while nothing changed.
+        """
+        scheme = self.scheme
+        if scheme is self._scheme_seen:
+            return
+        self._scheme_seen = scheme
+        bindings = (AnnotateScreen._merged_bindings or BindingsMap()).copy()
+        for binding in Binding.make_bindings(label_bindings(scheme)):
+            bindings._add_binding(binding)  # textual 8.2, as the app's key order
+        self._bindings = bindings
+        cursor = self.view.cursor
+        if self.load(self.doc_id):  # the spans under their new names
+            self.view.move_to(cursor)
+        self.notify(
+            f"The project now uses scheme {scheme.qualified_name}: "
+            + ", ".join(f"{label.key} {label.name}" for label in scheme.labels),
+            title="The scheme changed",
+            timeout=10,
+        )
 
     def on_queue_counted(self, event: QueueCounted) -> None:
         """Queue totals, counted in a worker (they grow with the corpus)."""
