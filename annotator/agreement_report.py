@@ -170,10 +170,10 @@ def build_report(
     gathered = _Gathered(wanted_labels, level)
     for document, rows in store.iter_selected_documents(finished):
         spans: dict[str, list[tuple[str, int, int]]] = {name: [] for name in finished[document.id]}
-        for _, layer, start, end, label in rows:
-            kept = spans.get(layer)
-            if kept is not None and label in label_set:
-                kept.append((label, start, end))
+        for row in rows:
+            kept = spans.get(row.layer)
+            if kept is not None and row.label in label_set:
+                kept.append((row.label, row.start, row.end))
         gathered.add(document.id, document.text, spans)
     docs = gathered.docs
     everyone = sorted({name for doc in docs for name in doc.annotators})

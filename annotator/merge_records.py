@@ -46,6 +46,8 @@ class SpanRec(NamedTuple):
     label: str
     created: str
     updated: str
+    origin: str | None = None
+    """the suggestion source an accepted span came from (files before migration 6: None)"""
 
 
 class AssignmentRow(NamedTuple):

@@ -171,6 +171,8 @@ class Span(Strict):
     label: str
     created: datetime | None = None
     updated: datetime | None = None
+    origin: str | None = None
+    """the suggestion source it was accepted from (`annotator.suggest.Source`); None: by hand"""
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:
@@ -220,6 +222,8 @@ class SpanRow(NamedTuple):
     start: int
     end: int
     label: str
+    origin: str | None = None
+    """the suggestion source it was accepted from; None: made by hand"""
 
 
 class Status(StrEnum):
@@ -316,6 +320,8 @@ class NewDocument:
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[tuple[str, int, int, str]] = field(default_factory=list)
     """`(layer, start, end, label)`; checked again by the store."""
+    origins: dict[int, str] = field(default_factory=dict)
+    """index in `spans` -> the suggestion source that span was accepted from (native JSONL)"""
     line: int | None = None
     """Where the reader found it, so that errors can point there."""
 

@@ -2,7 +2,8 @@
 
 Lossless by construction: it is exactly what `annotator import` reads, with documents in
 import order and spans ordered by layer, start, end and label, so import-then-export
-reproduces the file byte for byte.
+reproduces the file byte for byte. A span accepted from a suggestion carries its
+`"origin"` (the source); spans made by hand have no such key.
 """
 
 from __future__ import annotations
@@ -14,6 +15,19 @@ from typing import IO, Any
 from annotator.exporters import ExportReport
 from annotator.exporters.common import StreamingExporter
 from annotator.models import Document, SpanRow
+
+
+def _span(span: SpanRow, text: str) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "annotator": span.layer,
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "text": text[span.start : span.end],
+    }
+    if span.origin is not None:
+        record["origin"] = span.origin
+    return record
 
 
 class JsonlPart:
@@ -28,16 +42,7 @@ class JsonlPart:
             "text": text,
             "source": document.source,
             "meta": document.meta,
-            "spans": [
-                {
-                    "annotator": span.layer,
-                    "label": span.label,
-                    "start": span.start,
-                    "end": span.end,
-                    "text": text[span.start : span.end],
-                }
-                for span in spans
-            ],
+            "spans": [_span(span, text) for span in spans],
         }
         self.handle.write(self.encode(record) + "\n")
         return len(spans)

@@ -1,6 +1,7 @@
 """JSON Lines: one document per line, `text` required; `id`, `source`, `meta`, `spans` optional.
 
-Spans are `{"start", "end", "label", "annotator"?, "text"?}` in code points. A span that
+Spans are `{"start", "end", "label", "annotator"?, "text"?, "origin"?}` in code points
+(`origin`: the suggestion source a span was accepted from). A span that
 carries its `text` must match the document there: that catches the classic UTF-16 shift
 of files written by JavaScript tools. This is also the format `annotator export jsonl`
 writes, so an export re-imports losslessly.
@@ -17,9 +18,11 @@ from annotator.errors import InputError
 from annotator.ingest import Progress
 from annotator.ingest.common import read_json_lines
 from annotator.models import NewDocument, check_name
+from annotator.suggest import Source
 
 DOCUMENT_FIELDS = frozenset({"id", "text", "source", "meta", "spans"})
-SPAN_FIELDS = frozenset({"start", "end", "label", "annotator", "text"})
+SPAN_FIELDS = frozenset({"start", "end", "label", "annotator", "text", "origin"})
+ORIGINS = frozenset(source.value for source in Source)
 
 
 def check_text(text: str, path: str, line: int | None) -> None:
@@ -68,6 +71,7 @@ def parse_record(
     if not isinstance(raw_spans, list):
         raise fail("'spans' must be a list")
     spans: list[tuple[str, int, int, str]] = []
+    origins: dict[int, str] = {}
     length = len(text)
     for index, span in enumerate(raw_spans):
         # Fast path for the common, valid span; anything odd goes to _parse_span, which
@@ -86,7 +90,17 @@ def parse_record(
             spans.append((layer, start, end, label))
         else:
             spans.append(_parse_span(span, index, text, default_layer, fail))
-    return NewDocument(text=text, id=doc_id, source=source, meta=meta, spans=spans, line=number)
+        if "origin" in span:
+            origin = span["origin"]
+            if type(origin) is not str or origin not in ORIGINS:
+                raise fail(
+                    f"spans[{index}]: 'origin' must be one of {', '.join(sorted(ORIGINS))}, "
+                    f"got {origin!r}"
+                )
+            origins[index] = origin
+    return NewDocument(
+        text=text, id=doc_id, source=source, meta=meta, spans=spans, origins=origins, line=number
+    )
 
 
 def _parse_span(

@@ -9,8 +9,9 @@ had acknowledged, and undo/redo and audit are derived from the log alone.
 The parts, one job each: `connection` (pragmas, waiting for writers, transactions,
 errors), `migrations`, `project` (settings, scheme), `documents`, `spans`, `history`
 (event log, undo/redo), `queue` (assignments, progress, paging), `interchange` (what
-exports and reports count), `merge_io`, `backup`, `check` (is the file sound) and
-`guard` (no `sqlite3.Error` leaves the facade).
+exports and reports count), `merge_io`, `backup`, `check` (is the file sound),
+`suggestions` (machine proposals, exposed as `store.suggestions`) and `guard` (no
+`sqlite3.Error` leaves the facade).
 
 Size: the facade is one short delegating method per operation of the store, so the
 whole API reads here as one table of contents; the logic lives in the parts.
@@ -54,6 +55,7 @@ from annotator.store.migrations import migrate, needs_migration
 from annotator.store.project import Project
 from annotator.store.queue import Queue
 from annotator.store.spans import Spans
+from annotator.store.suggestions import Suggestions
 from annotator.store.tokens import Tokens
 
 __all__ = [
@@ -83,6 +85,8 @@ class Store:
         self._spans = Spans(db, self._project, self._documents)
         self._queue = Queue(db, self._documents)
         self.tokens = Tokens(db)  # `annotator serve`'s access tokens (add, revoke, holder)
+        # machine proposals and the decisions on them (replace, for_annotator, accept, ...)
+        self.suggestions = Suggestions(db, self._project, self._documents, self._spans)
 
     # ----------------------------------------------------------------- lifecycle
 

@@ -12,10 +12,13 @@ from annotator.models import GOLD, Document, ImportCounts, NewDocument, SpanRow,
 from annotator.store import rows
 from annotator.store.connection import Connection, now
 from annotator.store.project import Project
+from annotator.suggest import Source
 
 TITLE_LENGTH = 120
 CHUNK = 400
 """Ids per `IN (...)` lookup: well under SQLite's limit on parameters."""
+ORIGINS = tuple(source.value for source in Source)
+"""What a span's `origin` may say: the suggestion source it was accepted from."""
 
 
 def text_hash(text: str) -> str:
@@ -116,7 +119,8 @@ class Documents:
             else:
                 counts.skipped += 1
             length = len(item.text)
-            for layer, start, end, label in item.spans:
+            origins = item.origins
+            for index, (layer, start, end, label) in enumerate(item.spans):
                 if label not in labels:
                     raise RecordError(
                         item.line,
@@ -126,8 +130,13 @@ class Documents:
                     raise RecordError(
                         item.line, f"span {start}-{end} is outside 0-{length} or empty"
                     )
+                origin = origins.get(index) if origins else None
+                if origin is not None and origin not in ORIGINS:
+                    raise RecordError(
+                        item.line, f"unknown origin {origin!r} (one of {', '.join(ORIGINS)})"
+                    )
                 layers.add(layer)
-                span_rows.append((seq, layer, start, end, label, stamp, stamp))
+                span_rows.append((seq, layer, start, end, label, stamp, stamp, origin))
         for layer in layers:
             try:
                 self.ensure_layer(layer)
@@ -140,8 +149,8 @@ class Documents:
         )
         before = self.db.total_changes
         self.db.executemany(
-            'INSERT OR IGNORE INTO spans (doc, layer, start, "end", label, created, updated)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            'INSERT OR IGNORE INTO spans (doc, layer, start, "end", label, created, updated,'
+            " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             span_rows,
         )
         counts.spans = self.db.total_changes - before
@@ -203,7 +212,7 @@ class Documents:
         """
         wanted = set(layers) if layers is not None else None
         span_rows = self.db.execute(
-            'SELECT doc, id, layer, start, "end", label FROM spans '
+            'SELECT doc, id, layer, start, "end", label, origin FROM spans '
             + (f"WHERE doc {keys} " if keys else "")
             + 'ORDER BY doc, layer, start, "end", label',
             params,

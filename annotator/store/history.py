@@ -160,18 +160,22 @@ def state(db: Connection, doc: int, layer: str) -> HistoryState:
 def _apply(
     db: Connection, doc: int, layer: str, target: SpanState | None, current: SpanState | None
 ) -> int | None:
-    """Make the span row equal `target` (None: absent), starting from `current`."""
+    """Make the span row equal `target` (None: absent), starting from `current`.
+
+    A span brought back keeps the origin its state recorded; a moved or relabelled one
+    keeps the origin it has (an accepted suggestion stays one after a boundary fix).
+    """
     if target is None:
         assert current is not None
         db.execute("DELETE FROM spans WHERE id = ?", (current["id"],))
         return None
     stamp = now()
     db.execute(
-        'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated) '
-        "VALUES (:id, :doc, :layer, :start, :end, :label, :stamp, :stamp) "
+        'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated, origin) '
+        "VALUES (:id, :doc, :layer, :start, :end, :label, :stamp, :stamp, :origin) "
         'ON CONFLICT(id) DO UPDATE SET start = :start, "end" = :end, label = :label, '
         "updated = :stamp",
-        {**target, "doc": doc, "layer": layer, "stamp": stamp},
+        {"origin": None, **target, "doc": doc, "layer": layer, "stamp": stamp},
     )
     return int(target["id"])
 

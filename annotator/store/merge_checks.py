@@ -25,7 +25,7 @@ from annotator.models import (
     Status,
     check_name,
 )
-from annotator.store.documents import text_hash, title_of
+from annotator.store.documents import ORIGINS, text_hash, title_of
 
 FOREIGN_ACTIONS = frozenset({EventAction.PROJECT_CREATE, EventAction.SCHEME_UPDATE})
 """The other project's own events: its creation, its scheme changes (whose renames are
@@ -130,6 +130,8 @@ class _Validator:
                     good[span_id] = span._replace(
                         created=_time(span.created, self.stamp),
                         updated=_time(span.updated, self.stamp),
+                        # an origin no source has is a hand edit: the span stays, by hand
+                        origin=span.origin if span.origin in ORIGINS else None,
                     )
                 else:
                     self.skip(f"span {span_id} of {self.ids[doc]!r}, layer {layer}: {problem}")

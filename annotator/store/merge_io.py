@@ -74,10 +74,12 @@ def snapshot(conn: sqlite3.Connection | Connection, name: str, *, texts: bool) -
     version = q("PRAGMA user_version").fetchone()[0]
     uid = "uid" if version >= 3 else LEGACY_EVENT_UID  # an older file is read as migrated
     text = "text" if texts else "''"
+    origin = "origin" if version >= 6 else "NULL"  # spans.origin came with migration 6
     scheme = q("SELECT value FROM project WHERE key = 'scheme'").fetchone()
     spans: dict[tuple[int, str], dict[int, SpanRec]] = {}
     for doc, layer, *span in q(
-        'SELECT doc, layer, id, start, "end", label, created, updated FROM spans ORDER BY id'
+        f'SELECT doc, layer, id, start, "end", label, created, updated, {origin} FROM spans '
+        "ORDER BY id"
     ):
         spans.setdefault((doc, layer), {})[span[0]] = SpanRec._make(span)
     events = list(
@@ -151,8 +153,8 @@ def apply(db: Connection, plan: MergePlan) -> None:
     )
     write("DELETE FROM spans WHERE id = ?", [(span_id,) for span_id in plan.span_deletes])
     write(
-        'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated, origin) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(i, doc, layer, *span[1:]) for i, doc, layer, span in plan.span_inserts],
     )
     if plan.span_sequence is not None:

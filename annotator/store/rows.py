@@ -8,10 +8,11 @@ from typing import Any
 from annotator.models import Document, Event, Span
 
 SpanState = dict[str, Any]
-"""A span as the event log records it: `{"id", "start", "end", "label"}`."""
+"""A span as the event log records it: `{"id", "start", "end", "label"}`, and `"origin"`
+when it was accepted from a suggestion (so undo and redo bring it back with its origin)."""
 
-SPAN_COLUMNS = 'id, layer, start, "end", label, created, updated'
-SPAN_ROW_COLUMNS = 'id, layer, start, "end", label'
+SPAN_COLUMNS = 'id, layer, start, "end", label, created, updated, origin'
+SPAN_ROW_COLUMNS = 'id, layer, start, "end", label, origin'
 """The columns of a `models.SpanRow`, in its order."""
 
 
@@ -21,7 +22,7 @@ def document(row: Any) -> Document:
 
 
 def span(doc_id: str, row: Any) -> Span:
-    span_id, layer, start, end, label, created, updated = row
+    span_id, layer, start, end, label, created, updated, origin = row
     return Span(
         id=span_id,
         doc_id=doc_id,
@@ -31,11 +32,15 @@ def span(doc_id: str, row: Any) -> Span:
         label=label,
         created=created,
         updated=updated,
+        origin=origin,
     )
 
 
 def state(span: Span) -> SpanState:
-    return {"id": span.id, "start": span.start, "end": span.end, "label": span.label}
+    found: SpanState = {"id": span.id, "start": span.start, "end": span.end, "label": span.label}
+    if span.origin is not None:
+        found["origin"] = span.origin
+    return found
 
 
 def loads(text: str | None) -> SpanState | None:

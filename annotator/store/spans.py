@@ -47,7 +47,8 @@ class Spans:
 
     def span(self, span_id: int) -> Span:
         row = self.db.execute(
-            'SELECT d.id, s.id, s.layer, s.start, s."end", s.label, s.created, s.updated '
+            'SELECT d.id, s.id, s.layer, s.start, s."end", s.label, s.created, s.updated, '
+            "s.origin "
             "FROM spans s JOIN documents d ON d.seq = s.doc WHERE s.id = ?",
             (span_id,),
         ).fetchone()
@@ -93,7 +94,17 @@ class Spans:
         )
         return None if found is None else int(found)
 
-    def add(self, doc_id: str, layer: str, start: int, end: int, label: str, actor: str) -> Span:
+    def add(
+        self,
+        doc_id: str,
+        layer: str,
+        start: int,
+        end: int,
+        label: str,
+        actor: str,
+        origin: str | None = None,
+    ) -> Span:
+        """`origin`: the suggestion source of an accepted span (None: made by hand)."""
         key = self.documents.key(doc_id)
         existing = self._same(key, layer, start, end, label)
         if existing is not None:
@@ -102,9 +113,9 @@ class Spans:
         self.documents.ensure_layer(layer)
         stamp = now()
         span_id = self.db.execute(
-            'INSERT INTO spans (doc, layer, start, "end", label, created, updated) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, layer, start, end, label, stamp, stamp),
+            'INSERT INTO spans (doc, layer, start, "end", label, created, updated, origin) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, layer, start, end, label, stamp, stamp, origin),
         ).lastrowid
         span = self.span(span_id or 0)
         log(self.db, actor, EventAction.SPAN_ADD, key, layer, span.id, after=rows.state(span))

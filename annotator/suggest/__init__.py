@@ -34,3 +34,20 @@ class Proposal(NamedTuple):
     source: Source
     score: float = 1.0
     model: str = ""
+
+
+class Suggestion(NamedTuple):
+    """A stored proposal as the store lists it for one annotator and one document.
+
+    `id` is the row of the suggestions table (it changes when a source recomputes the
+    document); accepting and rejecting go by what the suggestion says, not by the id, so
+    a list read before a recompute still accepts and rejects the right thing.
+    """
+
+    id: int
+    start: int
+    end: int
+    label: str
+    source: Source
+    score: float
+    model: str = ""

@@ -1,0 +1,343 @@
+"""Suggestions: spans a machine proposes, kept apart from every layer until someone accepts.
+
+The `suggestions` table holds what the sources (`annotator.suggest`) proposed for each
+document; a source recomputes a document by replacing its own rows in one transaction.
+What an annotator sees is read from that table minus what they already decided: a
+suggestion they rejected on that document (a `suggestion.reject` event: it never comes
+back for them there) and one that equals a span already in their layer (an accepted
+one, or one they made by hand). Accepting writes the span through the normal span write
+path (`Spans.add`: label, range and overlap checks, an undoable `span.add` event) with
+its `origin` set to the source, and logs a `suggestion.accept` saying whether the person
+edited it first (other offsets or another label). Undoing that add brings the
+suggestion back, as it should: the span is gone, the decision with it.
+
+Agreement measures people, not the model: with the project setting `blind_overlap` on,
+documents assigned to two or more annotators show nobody any suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from annotator.errors import StoreError
+from annotator.models import GOLD, EventAction, Span, SpanKey, reading_order
+from annotator.store import rows
+from annotator.store.connection import Connection, now
+from annotator.store.documents import CHUNK, Documents
+from annotator.store.guard import guarded
+from annotator.store.history import log
+from annotator.store.project import Project
+from annotator.store.spans import Spans
+from annotator.suggest import Proposal, Source, Suggestion
+
+BLIND_OVERLAP = "blind_overlap"
+"""Project setting: "1" hides suggestions on documents several annotators share."""
+
+Batch = Iterable[tuple[str, Source, Sequence[Proposal]]]
+"""`(document id, source, that source's proposals for it)` for `replace_many`."""
+
+
+@guarded
+class Suggestions:
+    """The `suggestions` table and the decisions on it; exposed as `store.suggestions`.
+
+    Each write is its own transaction (a savepoint inside `store.transaction()`), like
+    every facade method; no `sqlite3.Error` leaves a public method (`guarded`).
+    """
+
+    def __init__(self, db: Connection, project: Project, documents: Documents, spans: Spans):
+        self.db = db
+        self.path = db.path  # named by `guarded`'s messages
+        self.project = project
+        self.documents = documents
+        self.spans = spans
+
+    # ------------------------------------------------------------ sources write
+
+    def replace(self, doc_id: str, source: Source, proposals: Iterable[Proposal]) -> int:
+        """Make `proposals` the document's suggestions from `source`; returns how many.
+
+        The source's earlier rows for the document go in the same transaction, so a reader
+        sees the old set or the new one, never a mix. A proposal made twice is stored once,
+        with its best score.
+        """
+        with self.db.transaction():
+            return self._replace(doc_id, source, proposals)
+
+    def replace_many(self, batch: Batch) -> int:
+        """`replace` for many documents in one transaction (a suggest run writes in chunks)."""
+        with self.db.transaction():
+            return sum(self._replace(doc_id, source, found) for doc_id, source, found in batch)
+
+    def _replace(self, doc_id: str, source: Source, proposals: Iterable[Proposal]) -> int:
+        key = self.documents.key(doc_id)
+        labels = self.project.scheme.label_names
+        length = int(self.db.one("SELECT length FROM documents WHERE seq = ?", (key,)))
+        best: dict[tuple[int, int, str], Proposal] = {}
+        for found in proposals:
+            problem = (
+                f"it comes from {found.source.value}"
+                if found.source != source
+                else f"unknown label (scheme has {', '.join(labels)})"
+                if found.label not in labels
+                else f"outside 0-{length} or empty"
+                if not 0 <= found.start < found.end <= length
+                else f"score {found.score} is not in [0, 1]"
+                if not 0.0 <= found.score <= 1.0
+                else None
+            )
+            if problem is not None:
+                raise StoreError(
+                    f"{source.value} suggestion {found.start}-{found.end} {found.label!r} "
+                    f"of {doc_id!r}: {problem}"
+                )
+            same = (found.start, found.end, found.label)
+            if same not in best or found.score > best[same].score:
+                best[same] = found
+        self.db.execute("DELETE FROM suggestions WHERE doc = ? AND source = ?", (key, source.value))
+        stamp = now()
+        self.db.executemany(
+            'INSERT INTO suggestions (doc, start, "end", label, source, score, model, created) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (key, p.start, p.end, p.label, source.value, float(p.score), p.model, stamp)
+                for p in best.values()
+            ],
+        )
+        return len(best)
+
+    def clear(self, source: Source | None = None) -> int:
+        """Forget every stored suggestion (of one source); decisions stay in the log."""
+        with self.db.transaction():
+            if source is None:
+                return self.db.execute("DELETE FROM suggestions").rowcount
+            return self.db.execute(
+                "DELETE FROM suggestions WHERE source = ?", (source.value,)
+            ).rowcount
+
+    def texts(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """`(id, text)` of some documents in import order, streamed by chunks of ids."""
+        wanted = list(dict.fromkeys(doc_ids))
+        for chunk in range(0, len(wanted), CHUNK):
+            names = wanted[chunk : chunk + CHUNK]
+            marks = ",".join("?" * len(names))
+            yield from self.db.execute(
+                f"SELECT id, text FROM documents WHERE id IN ({marks}) ORDER BY seq", names
+            ).fetchall()
+
+    def labelled_texts(self) -> list[tuple[str, str, int]]:
+        """`(span text, label, how often)` over every layer: what the lexicon source knows.
+
+        SQLite's `substr` counts characters (code points) in text, as span offsets do, so
+        only the labelled pieces of the texts leave the database.
+        """
+        return [
+            (text, label, count)
+            for text, label, count in self.db.execute(
+                'SELECT substr(d.text, s.start + 1, s."end" - s.start) AS piece, s.label, '
+                "count(*) FROM spans s JOIN documents d ON d.seq = s.doc "
+                "GROUP BY piece, s.label ORDER BY piece, s.label"
+            )
+        ]
+
+    def labelled_places(self, doc_id: str) -> set[SpanKey]:
+        """Every span of a document, in any layer (the lexicon proposes elsewhere only)."""
+        key = self.documents.key(doc_id)
+        return {
+            SpanKey(*row)
+            for row in self.db.execute(
+                'SELECT start, "end", label FROM spans WHERE doc = ?', (key,)
+            )
+        }
+
+    # ----------------------------------------------------------------- reading
+
+    def stored(self, doc_id: str) -> list[Suggestion]:
+        """Every suggestion of a document as stored, all sources, in reading order."""
+        key = self.documents.key(doc_id)
+        return [_suggestion(row) for row in self._rows(key)]
+
+    def _rows(self, key: int) -> Iterable[Any]:
+        return self.db.execute(
+            'SELECT id, start, "end", label, source, score, model FROM suggestions '
+            'WHERE doc = ? ORDER BY start, "end" DESC, label, score DESC, source',
+            (key,),
+        )
+
+    def for_annotator(self, doc_id: str, annotator: str) -> list[Suggestion]:
+        """What `annotator` is shown on a document, in reading order.
+
+        Left out: suggestions they rejected there, those equal to a span of their layer,
+        under a scheme without overlap those overlapping one of its spans (they could not
+        be accepted), and everything on a document hidden by `blind_overlap`. Two sources
+        proposing the same span show it once, with the better score.
+        """
+        key = self.documents.key(doc_id)
+        if self._hidden(key, annotator):
+            return []
+        done = self._rejected(key, annotator)
+        taken = [
+            SpanKey(*row)
+            for row in self.db.execute(
+                'SELECT start, "end", label FROM spans WHERE doc = ? AND layer = ?',
+                (key, annotator),
+            )
+        ]
+        done.update(taken)
+        no_overlap = not self.project.scheme.allow_overlap
+        shown: dict[SpanKey, Suggestion] = {}
+        for row in self._rows(key):
+            found = _suggestion(row)
+            same = SpanKey(found.start, found.end, found.label)
+            if same in done or same in shown:
+                continue
+            if no_overlap and any(s.start < found.end and found.start < s.end for s in taken):
+                continue
+            shown[same] = found
+        return sorted(shown.values(), key=reading_order)
+
+    def rejected(self, doc_id: str, annotator: str) -> set[SpanKey]:
+        """What `annotator` rejected on a document (it is never shown to them there again)."""
+        return self._rejected(self.documents.key(doc_id), annotator)
+
+    def _rejected(self, key: int, annotator: str) -> set[SpanKey]:
+        found = set()
+        for (before,) in self.db.execute(
+            "SELECT before FROM events WHERE doc = ? AND layer = ? AND action = ?",
+            (key, annotator, EventAction.SUGGESTION_REJECT.value),
+        ):
+            state = rows.loads(before) or {}
+            found.add(SpanKey(state["start"], state["end"], state["label"]))
+        return found
+
+    def hidden(self, doc_id: str, annotator: str) -> bool:
+        """Whether `blind_overlap` hides the document's suggestions from `annotator`."""
+        return self._hidden(self.documents.key(doc_id), annotator)
+
+    def _hidden(self, key: int, annotator: str) -> bool:
+        if annotator == GOLD or not self.blind_overlap:
+            return False
+        sharing = self.db.one("SELECT count(*) FROM assignments WHERE doc = ?", (key,))
+        return int(sharing) >= 2
+
+    @property
+    def blind_overlap(self) -> bool:
+        """Project setting: no suggestions on documents assigned to several annotators."""
+        return self.project.meta(BLIND_OVERLAP) == "1"
+
+    def set_blind_overlap(self, on: bool) -> None:
+        with self.db.transaction():
+            self.project.set_meta(BLIND_OVERLAP, "1" if on else "0")
+
+    # --------------------------------------------------------------- decisions
+
+    def accept(
+        self,
+        doc_id: str,
+        annotator: str,
+        suggestion: Suggestion,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        label: str | None = None,
+        actor: str | None = None,
+    ) -> Span:
+        """Write the suggestion into `annotator`'s layer; returns the span.
+
+        `start`, `end`, `label` accept it edited (the person moved a boundary or chose
+        another label first). The span is written as any span is (checked, undoable),
+        with `origin` = the source; an identical span already there is returned as it is.
+        """
+        with self.db.transaction():
+            return self._accept(doc_id, annotator, suggestion, start, end, label, actor)
+
+    def _accept(
+        self,
+        doc_id: str,
+        annotator: str,
+        suggestion: Suggestion,
+        start: int | None,
+        end: int | None,
+        label: str | None,
+        actor: str | None,
+    ) -> Span:
+        final = SpanKey(
+            suggestion.start if start is None else start,
+            suggestion.end if end is None else end,
+            suggestion.label if label is None else label,
+        )
+        who = actor or annotator
+        self._layer(annotator)
+        span = self.spans.add(doc_id, annotator, *final, who, origin=suggestion.source.value)
+        edited = final != SpanKey(suggestion.start, suggestion.end, suggestion.label)
+        log(
+            self.db,
+            who,
+            EventAction.SUGGESTION_ACCEPT,
+            self.documents.key(doc_id),
+            annotator,
+            span.id,
+            before=_proposed(suggestion),
+            after={**rows.state(span), "source": suggestion.source.value, "edited": edited},
+        )
+        return span
+
+    def reject(
+        self, doc_id: str, annotator: str, suggestion: Suggestion, *, actor: str | None = None
+    ) -> None:
+        """Turn a suggestion down: it is not shown to `annotator` on this document again."""
+        with self.db.transaction():
+            key = self.documents.key(doc_id)
+            self._layer(annotator)
+            log(
+                self.db,
+                actor or annotator,
+                EventAction.SUGGESTION_REJECT,
+                key,
+                annotator,
+                before=_proposed(suggestion),
+            )
+
+    def _layer(self, annotator: str) -> None:
+        """The layer a decision goes to: registered, and a plain name (else StoreError)."""
+        try:
+            self.documents.ensure_layer(annotator)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+
+    def accept_all(self, doc_id: str, annotator: str, *, actor: str | None = None) -> list[Span]:
+        """Accept every suggestion `annotator` is shown on a document, in one transaction.
+
+        Under a scheme without overlap, accepting one may make a later one overlapping it
+        impossible: that one is left (and no longer shown), the others are accepted.
+        Each accepted span is its own undo step, as if accepted one by one.
+        """
+        accepted: list[Span] = []
+        with self.db.transaction():
+            for suggestion in self.for_annotator(doc_id, annotator):
+                try:
+                    with self.db.transaction():
+                        accepted.append(
+                            self._accept(doc_id, annotator, suggestion, None, None, None, actor)
+                        )
+                except StoreError:
+                    continue
+        return accepted
+
+
+def _suggestion(row: Any) -> Suggestion:
+    suggestion_id, start, end, label, source, score, model = row
+    return Suggestion(suggestion_id, start, end, label, Source(source), score, model)
+
+
+def _proposed(suggestion: Suggestion) -> dict[str, Any]:
+    """A suggestion as the log keeps it with a decision (its row id means nothing later)."""
+    return {
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "label": suggestion.label,
+        "source": suggestion.source.value,
+        "score": suggestion.score,
+        "model": suggestion.model,
+    }
