@@ -19,6 +19,7 @@ from annotator.cli import (
     serve,
     team,
     token,
+    train,
 )
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ check.register(app)
 app.add_typer(schema.app, name="schema")
 serve.register(app)
 app.add_typer(token.app, name="token")
+train.register(app)
 
 
 def _version(value: bool) -> None:
