@@ -41,6 +41,13 @@ def train(
     nice: Annotated[
         int, typer.Option(help="Lower this process's priority by N (background training).")
     ] = 0,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Then replace the model suggestions of documents nobody has opened yet.",
+        ),
+    ] = False,
 ) -> None:
     """Train a spaCy spancat model for suggestions; prints held-out P/R/F per label."""
     from annotator.errors import AnnotatorError
@@ -74,6 +81,12 @@ def train(
     ]
     out(table(rows, ["label", "P", "R", "F", "held-out spans"]))
     out(f"model {result.version} written to {result.path} ({result.seconds:.0f} s)")
+    if refresh:
+        from annotator.suggest.retrain import refresh_unopened
+
+        info("refreshing the model suggestions of documents nobody has opened yet")
+        count = refresh_unopened(db, result.path)
+        out(f"model suggestions refreshed on {count} unopened documents")
 
 
 class _StepBar:

@@ -6,18 +6,13 @@ Models live beside the project, in `<project stem>.models/`: one folder per vers
 `training.train`) and `latest` is replaced atomically after it, so any reader, in any
 process, finds a complete model or none.
 
-`maybe_retrain` is what the workbench calls when a document is marked done: it starts
-`annotator train` in a detached, low-priority process once enough new documents are
-done, and returns at once; the training lock keeps it to one training per project.
+Retraining in the background, and refreshing suggestions after it, is `retrain`'s.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -28,8 +23,6 @@ from annotator.suggest import Proposal, Source
 
 LATEST = "latest"
 MODEL_INFO = "training.json"
-RETRAIN_STATE = "retrain.json"
-"""The done count at the last retrain started, so a failed one waits for N more."""
 
 PIECE = 20_000
 """Longest text (code points) given to the model at once: a spancat scores every n-gram,
@@ -154,52 +147,3 @@ def _pieces(text: str, limit: int = PIECE) -> Iterator[tuple[int, str]]:
         yield start, text[start:end]
         start = end
     yield start, text[start:]
-
-
-def maybe_retrain(
-    project_path: Path, every: int = 10, *, max_steps: int | None = None
-) -> subprocess.Popen[bytes] | None:
-    """Start a training in the background if `every` more documents were marked done.
-
-    Counts (document, annotator) pairs marked done, against the count the latest model
-    was trained at (or the last retrain started at, so a failing one does not start
-    again at every document). The training runs as `annotator train --nice 10` in a
-    detached process, its output appended to `<project stem>.train.log` beside the
-    models folder; this returns at once with that process, or None when nothing was
-    started (too few new documents, or a training is running now). `max_steps` is
-    passed on to `annotator train` (None: its default).
-    """
-    from annotator.atomic import atomic_writer
-    from annotator.store import Store
-    from annotator.suggest.training_data import done_marks
-    from annotator.suggest.training_lock import is_training
-
-    root = models_root(project_path)
-    if is_training(root):
-        return None
-    with Store.open(project_path) as store:
-        done = done_marks(store)
-    latest = latest_model(project_path)
-    since = int(model_info(latest).get("done", 0)) if latest is not None else 0
-    try:
-        state = json.loads((root / RETRAIN_STATE).read_text(encoding="utf-8"))
-        since = max(since, int(state["done"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    if done - since < every:
-        return None
-    root.mkdir(parents=True, exist_ok=True)
-    with atomic_writer(root / RETRAIN_STATE) as handle:
-        handle.write(json.dumps({"done": done, "started": time.time()}) + "\n")
-    log_path = project_path.with_name(f"{project_path.stem}.train.log")
-    command = [sys.executable, "-m", "annotator", "train", "--db", str(project_path)]
-    if max_steps is not None:
-        command += ["--max-steps", str(max_steps)]
-    with open(log_path, "ab") as log:
-        return subprocess.Popen(
-            [*command, "--nice", "10"],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )

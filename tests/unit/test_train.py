@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import spacy
-from training_corpus import corpus
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -25,6 +24,7 @@ from annotator.suggest import Proposal, Source
 from annotator.suggest.model import latest_model, model_info, predict, versions
 from annotator.suggest.training import TrainResult, train
 from annotator.suggest.training_lock import training_lock
+from tests.unit.training_corpus import corpus
 
 runner = CliRunner()
 
