@@ -53,6 +53,7 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/agreement.py
 	$(BIN)/python bench/tui_keys.py
 	$(BIN)/python bench/concurrent_writes.py
+	$(BIN)/python bench/train.py
 
 ## A real Label Studio server for tests/interop/test_labelstudio_server.py, in a venv of its
 ## own (.venv-ls) so that its pinned dependencies never touch .venv; made once (stamp file).
