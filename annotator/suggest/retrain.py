@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.errors import AnnotatorError
 from annotator.models import Status
 from annotator.store import Store
 from annotator.suggest import Proposal, Source
@@ -51,7 +52,19 @@ def maybe_retrain(
         project_path: the project file.
         every: how many more documents marked done start a training.
         max_steps: passed on to `annotator train` (None: its default).
+
+    Raises:
+        AnnotatorError: the project cannot be read, or nothing can be written beside it.
     """
+    try:
+        return _maybe_retrain(project_path, every, max_steps)
+    except OSError as exc:  # the models folder or the log not writable here
+        raise AnnotatorError(f"background training not started: {exc}") from exc
+
+
+def _maybe_retrain(
+    project_path: Path, every: int, max_steps: int | None
+) -> subprocess.Popen[bytes] | None:
     from annotator.atomic import atomic_writer
     from annotator.suggest.training_data import done_marks
     from annotator.suggest.training_lock import is_training

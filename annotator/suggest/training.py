@@ -92,47 +92,67 @@ def train(
     """
     if max_steps < 1:
         raise AnnotatorError(f"--max-steps {max_steps}: train at least one step")
-    spacy = spacy_needed("annotator train")
-    from annotator.store import Store
-    from annotator.suggest.training_data import build_training_set
-
+    spacy_needed("annotator train")
     tell = say or (lambda _line: None)
     began = time.monotonic()
     root = models_root(project, out)
-    with training_lock(models_root(project)):
-        root.mkdir(parents=True, exist_ok=True)
-        version = next_version(root)
-        target = root / version
-        sweep_stale(target)
-        staging = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=root))
-        try:
-            tell(f"reading what people kept in {project.name}")
-            with Store.open(project) as store:
-                data = build_training_set(store, staging, spacy.blank(LANG), layer=layer, seed=seed)
-            tell(_describe(data))
-            if data.longest > MAX_NGRAM:
-                tell(
-                    f"note: the longest span has {data.longest} tokens; "
-                    f"the model proposes spans of up to {MAX_NGRAM}"
+    try:
+        with training_lock(models_root(project)):
+            root.mkdir(parents=True, exist_ok=True)
+            version = next_version(root)
+            target = root / version
+            sweep_stale(target)
+            staging = Path(tempfile.mkdtemp(prefix=temp_prefix(target), suffix=".tmp", dir=root))
+            try:
+                data, scores = _train_in(staging, project, layer, seed, max_steps, tell, on_step)
+                model = staging / "output" / "model-last"
+                _write_info(
+                    model / MODEL_INFO, version, project, layer, data, scores, seed, max_steps
                 )
-            config = spancat_config(
-                data.train_path,
-                data.held_out_path,
-                max_ngram=min(max(data.longest, 1), MAX_NGRAM),
-                seed=seed,
-                steps=max_steps,
-            )
-            (staging / "config.cfg").write_text(config, encoding="utf-8")
-            nlp = _fit(config, staging / "output", max_steps, tell, on_step)
-            scores = _scores(nlp, data)
-            model = staging / "output" / "model-last"
-            _write_info(model / MODEL_INFO, version, project, layer, data, scores, seed, max_steps)
-            os.rename(model, target)
-            with atomic_writer(root / LATEST) as pointer:
-                pointer.write(version + "\n")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+                os.rename(model, target)
+                with atomic_writer(root / LATEST) as pointer:
+                    pointer.write(version + "\n")
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:  # a folder not writable here, a full disk: say so, briefly
+        raise AnnotatorError(f"training failed: {exc}") from exc
     return TrainResult(version, target, scores, data, time.monotonic() - began)
+
+
+def _train_in(
+    staging: Path,
+    project: Path,
+    layer: str | None,
+    seed: int,
+    steps: int,
+    tell: Say,
+    on_step: Step | None,
+) -> tuple[TrainingSet, list[LabelScore]]:
+    """Data, config, training and scores, all inside `staging` (output: `output/`)."""
+    import spacy
+
+    from annotator.store import Store
+    from annotator.suggest.training_data import build_training_set
+
+    tell(f"reading what people kept in {project.name}")
+    with Store.open(project) as store:
+        data = build_training_set(store, staging, spacy.blank(LANG), layer=layer, seed=seed)
+    tell(_describe(data))
+    if data.longest > MAX_NGRAM:
+        tell(
+            f"note: the longest span has {data.longest} tokens; "
+            f"the model proposes spans of up to {MAX_NGRAM}"
+        )
+    config = spancat_config(
+        data.train_path,
+        data.held_out_path,
+        max_ngram=min(max(data.longest, 1), MAX_NGRAM),
+        seed=seed,
+        steps=steps,
+    )
+    (staging / "config.cfg").write_text(config, encoding="utf-8")
+    nlp = _fit(config, staging / "output", steps, tell, on_step)
+    return data, _scores(nlp, data)
 
 
 def _describe(data: TrainingSet) -> str:

@@ -192,6 +192,11 @@ def test_errors_are_one_line_messages(tmp_path: Path) -> None:
     assert error("--db", few, "--max-steps", "0") == (
         "error: --max-steps 0: train at least one step"
     )
+    enough = project(tmp_path / "enough.db", corpus(8))
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    assert error("--db", enough, "--out", tmp_path / "a-file") == (
+        f"error: training failed: [Errno 17] File exists: '{tmp_path / 'a-file'}'"
+    )
     assert not (tmp_path / "few.models" / "v1").exists()
     assert not missing.exists()
 
