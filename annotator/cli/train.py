@@ -68,6 +68,7 @@ def train(
             max_steps=steps,
             say=info,
             on_step=on_step,
+            refresh=refresh,
         )
     rows = [
         [
@@ -81,12 +82,8 @@ def train(
     ]
     out(table(rows, ["label", "P", "R", "F", "held-out spans"]))
     out(f"model {result.version} written to {result.path} ({result.seconds:.0f} s)")
-    if refresh:
-        from annotator.suggest.retrain import refresh_unopened
-
-        info("refreshing the model suggestions of documents nobody has opened yet")
-        count = refresh_unopened(db, result.path)
-        out(f"model suggestions refreshed on {count} unopened documents")
+    if result.refreshed is not None:
+        out(f"model suggestions refreshed on {result.refreshed} unopened documents")
 
 
 class _StepBar:

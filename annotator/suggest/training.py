@@ -63,6 +63,8 @@ class TrainResult:
     """One per label, in alphabetical order, then `all` (micro-averaged)."""
     data: TrainingSet
     seconds: float
+    refreshed: int | None = None
+    """Documents whose model suggestions were replaced (None: not asked to)."""
 
 
 def train(
@@ -74,6 +76,7 @@ def train(
     max_steps: int = DEFAULT_STEPS,
     say: Say | None = None,
     on_step: Step | None = None,
+    refresh: bool = False,
 ) -> TrainResult:
     """Train the next model version of `project`; the whole recipe is the module's.
 
@@ -85,6 +88,9 @@ def train(
         max_steps: training steps (batches).
         say: receives progress lines (phases, and the held-out F at every evaluation).
         on_step: receives (step, max_steps) after every step, for a progress bar.
+        refresh: then replace the model suggestions of the documents nobody has opened
+            (`retrain.refresh_unopened`), still holding the lock: a background retrain
+            and its refresh are one job, never two at once beside the workbench.
 
     Raises:
         AnnotatorError: spaCy missing, nothing to train on, too few documents, or
@@ -112,11 +118,12 @@ def train(
                 os.rename(model, target)
                 with atomic_writer(root / LATEST) as pointer:
                     pointer.write(version + "\n")
+                refreshed = _refresh(project, target, tell) if refresh else None
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:  # a folder not writable here, a full disk: say so, briefly
         raise AnnotatorError(f"training failed: {exc}") from exc
-    return TrainResult(version, target, scores, data, time.monotonic() - began)
+    return TrainResult(version, target, scores, data, time.monotonic() - began, refreshed)
 
 
 def _train_in(
@@ -153,6 +160,13 @@ def _train_in(
     (staging / "config.cfg").write_text(config, encoding="utf-8")
     nlp = _fit(config, staging / "output", steps, tell, on_step)
     return data, _scores(nlp, data)
+
+
+def _refresh(project: Path, model: Path, tell: Say) -> int:
+    from annotator.suggest.retrain import refresh_unopened
+
+    tell("refreshing the model suggestions of documents nobody has opened yet")
+    return refresh_unopened(project, model)
 
 
 def _describe(data: TrainingSet) -> str:
