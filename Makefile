@@ -1,7 +1,8 @@
 # The two commands of the README, plus a few helpers. Each target bootstraps .venv itself
-# and installs only what it needs: `make run` the workbench's runtime (no test, lint or
-# interop tools), `make test` adds the test extra, `make lint` the dev extra. One stamp
-# per extra, so `make run` then `make test` upgrades the same .venv in place.
+# and installs only what it needs: `make run` the workbench's runtime with its suggestions
+# (the suggest extra: spaCy; no test, lint or interop tools), `make test` adds the test
+# extra, `make lint` the dev extra. One stamp per extra, so `make run` then `make test`
+# upgrades the same .venv in place.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,7 +14,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.run: pyproject.toml | $(BIN)/python
-	$(PIP) -e .
+	$(PIP) -e ".[suggest]"
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
