@@ -49,7 +49,9 @@ HELP_NOTES = (
     "Text is shown exactly as stored: control characters appear as symbols (ESC as ␛), "
     "invisible or direction-changing ones as �. A blank row between long paragraphs is "
     "spacing, not text.\n"
-    "Everything is saved the moment it happens (u undoes, even after a restart); q quits."
+    "Everything is saved the moment it happens (u undoes, even after a restart); q quits, "
+    "and the next start reopens the document in progress at the cursor. ctrl+p lists the "
+    "keys of the screen in use, to search them by name."
 )
 
 

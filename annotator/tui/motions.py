@@ -34,7 +34,6 @@ MOTION_BINDINGS: list[BindingType] = [
         "space",
         "hints",
         "Jump",
-        show=False,
         tooltip="Tag every word on screen; type a tag to go there (selecting the word), "
         "or, with a selection, to stretch it over that word.",
     ),

@@ -105,6 +105,9 @@ class AnnotateScreen(ProgressScreen):
             tooltip="Move into the list of spans; Enter jumps to one, Esc comes back.",
         ),
         Binding("b", "toggle_side", "Side panel", show=False),
+        # The app's agreement key, kept out of this footer to leave room for the motions
+        # (the help and the palette list it; the queue and the review show it).
+        Binding("y", "app.agreement", "Agreement", show=False),
     ]
 
     def __init__(self, store: Store, annotator: str, doc_id: str) -> None:
