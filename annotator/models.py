@@ -1,8 +1,13 @@
-"""Pydantic models shared by every layer: schemes, documents, spans, assignments, events.
+"""Pydantic models shared by every layer: schemes, documents, spans, relations,
+assignments, events.
 
 Offsets are Python code points, half-open `[start, end)`, everywhere inside the program;
 formats that count otherwise convert explicitly in `annotator.offsets`. Models validate
 strictly (`extra="forbid"`) because they are the edge where files and users meet the store.
+
+Size: this is the one vocabulary every layer imports; kept whole, any shape is found
+here, and a scheme's rules (labels, relations, keys) read together with the spans and
+relations they govern.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, NamedTuple, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 from pydantic import (
     BaseModel,
@@ -67,9 +72,12 @@ def check_annotator(value: str, what: str = "annotator name") -> str:
     return value
 
 
-class Label(Strict):
-    """One label of a scheme, with the guidelines shown beside the text while labelling."""
+class Shortcut(Strict):
+    """What labels and relations share: a plain name, a one-key shortcut, a colour and
+    the guidelines shown beside the text while annotating."""
 
+    what: ClassVar[str] = "label"
+    """What the name names, in error messages."""
     name: str
     key: str = Field(description="one-key shortcut in the annotation screen")
     color: str = Field(description="#rrggbb")
@@ -80,7 +88,7 @@ class Label(Strict):
     @field_validator("name")
     @classmethod
     def _plain_name(cls, value: str) -> str:
-        return check_name(value, "label name")
+        return check_name(value, f"{cls.what} name")
 
     @field_validator("key")
     @classmethod
@@ -103,8 +111,45 @@ class Label(Strict):
         return value.lower()
 
 
+class Label(Shortcut):
+    """One label of a scheme, with the guidelines shown beside the text while labelling."""
+
+
+class RelationDef(Shortcut):
+    """One relation type of a scheme: a typed, directed link from a head span to a child.
+
+    `heads` and `children` name the labels a relation may start and end on, so a link
+    between spans it does not fit is refused on every write path. Its key is pressed in
+    the workbench's link mode, where the label keys are not bound: a relation may share
+    its key with a label (the v2 scheme gives each relation its head label's key), but not
+    with another relation, nor take a reserved key, since the motions that pick the other
+    end stay bound while linking.
+    """
+
+    what: ClassVar[str] = "relation"
+    heads: list[str] = Field(min_length=1, description="labels the head span may have")
+    children: list[str] = Field(min_length=1, description="labels the child span may have")
+
+    def fits(self, head_label: str, child_label: str) -> bool:
+        """Whether a head span labelled `head_label` may link to a child `child_label`."""
+        return head_label in self.heads and child_label in self.children
+
+    def misfit(self, head_label: str, child_label: str) -> str | None:
+        """Why the two labels do not fit this relation (None: they fit), in plain words."""
+        if head_label not in self.heads:
+            return (
+                f"a {self.name} relation starts on {' or '.join(self.heads)}, not on {head_label}"
+            )
+        if child_label not in self.children:
+            return (
+                f"a {self.name} relation ends on {' or '.join(self.children)}, not on {child_label}"
+            )
+        return None
+
+
 class Scheme(Strict):
-    """A versioned label scheme: the labels and how spans may be drawn."""
+    """A versioned label scheme: the labels, the relations between spans, and how spans
+    may be drawn."""
 
     name: str
     version: int = Field(ge=1)
@@ -112,6 +157,7 @@ class Scheme(Strict):
     allow_overlap: bool = True
     snap_to_tokens: bool = True
     labels: list[Label] = Field(min_length=1)
+    relations: list[RelationDef] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -133,11 +179,58 @@ class Scheme(Strict):
                     f"the key of {seen_keys[key]!r}"
                 )
             seen_keys[key] = label.name
+        self._unique_relations(seen_names)
         return self
+
+    def _unique_relations(self, labels: set[str]) -> None:
+        """Relation names apart from each other and from labels (formats such as brat and
+        Label Studio name both in one namespace); keys apart among relations only; heads
+        and children name labels of this scheme."""
+        seen_names: set[str] = set()
+        seen_keys: dict[str, str] = {}
+        for index, relation in enumerate(self.relations):
+            where = f"relations[{index}]"
+            if relation.name in seen_names:
+                raise ValueError(f"{where}.name: duplicate relation name {relation.name!r}")
+            if relation.name in labels:
+                raise ValueError(f"{where}.name: {relation.name!r} is already a label's name")
+            seen_names.add(relation.name)
+            key = relation.key.lower()
+            if key in seen_keys:
+                raise ValueError(
+                    f"{where}.key: key {relation.key!r} of {relation.name!r} is already "
+                    f"the key of relation {seen_keys[key]!r}"
+                )
+            seen_keys[key] = relation.name
+            for side in ("heads", "children"):
+                names: list[str] = getattr(relation, side)
+                for name in names:
+                    if name not in labels:
+                        raise ValueError(
+                            f"{where}.{side}: {name!r} is not a label of this scheme "
+                            f"({', '.join(label.name for label in self.labels)})"
+                        )
+                if len(set(names)) != len(names):
+                    raise ValueError(f"{where}.{side}: a label is listed twice")
 
     @property
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
+
+    @property
+    def relation_names(self) -> list[str]:
+        return [relation.name for relation in self.relations]
+
+    def relation(self, name: str) -> RelationDef:
+        for relation in self.relations:
+            if relation.name == name:
+                return relation
+        raise KeyError(name)
+
+    def relations_between(self, head_label: str, child_label: str) -> list[RelationDef]:
+        """The relations a span labelled `head_label` may have to one labelled
+        `child_label`, in scheme order (what a link chooser offers)."""
+        return [r for r in self.relations if r.fits(head_label, child_label)]
 
     def label(self, name: str) -> Label:
         for label in self.labels:
@@ -226,6 +319,35 @@ class SpanRow(NamedTuple):
     """the suggestion source it was accepted from; None: made by hand"""
 
 
+class Relation(Strict):
+    """A typed, directed link from a head span to a child span of one layer.
+
+    `head` and `child` are span ids; a relation takes its document and layer from its
+    spans (an annotator's relations join that annotator's spans, gold's join gold's).
+    """
+
+    id: int
+    doc_id: str
+    layer: str
+    head: int
+    child: int
+    label: str
+    created: datetime | None = None
+    updated: datetime | None = None
+
+
+class RelationRow(NamedTuple):
+    """A stored relation as read in bulk (the workbench, exporters): checked on write."""
+
+    id: int
+    layer: str
+    head: int
+    """span id of the head"""
+    child: int
+    """span id of the child"""
+    label: str
+
+
 class Status(StrEnum):
     TODO = "todo"
     IN_PROGRESS = "in-progress"
@@ -278,8 +400,15 @@ class EventAction(StrEnum):
 
 SPAN_ACTIONS = frozenset({EventAction.SPAN_ADD, EventAction.SPAN_DELETE, EventAction.SPAN_UPDATE})
 """The actions that change one span (and push onto the undo stack)."""
-HISTORY_ACTIONS = SPAN_ACTIONS | {EventAction.UNDO, EventAction.REDO}
-"""Events undo and redo replay: the span actions and undo/redo themselves."""
+RELATION_ACTIONS = frozenset(
+    {EventAction.RELATION_ADD, EventAction.RELATION_DELETE, EventAction.RELATION_UPDATE}
+)
+"""The actions that change one relation: they push onto the same undo stack as the span
+actions of their (document, layer), so undo steps back through both in order."""
+UNDOABLE_ACTIONS = SPAN_ACTIONS | RELATION_ACTIONS
+"""The actions undo reverts and redo restores."""
+HISTORY_ACTIONS = UNDOABLE_ACTIONS | {EventAction.UNDO, EventAction.REDO}
+"""Events undo and redo replay: the span and relation actions and undo/redo themselves."""
 EVENT_ACTIONS = frozenset(action.value for action in EventAction)
 """Every action the log may hold: what `check` and `merge` accept from a file."""
 
@@ -324,12 +453,17 @@ class NewDocument:
     """index in `spans` -> the suggestion source that span was accepted from (native JSONL)"""
     line: int | None = None
     """Where the reader found it, so that errors can point there."""
+    relations: list[tuple[int, int, str]] = field(default_factory=list)
+    """`(head, child, label)`, head and child indexing `spans` (both of one layer);
+    checked again by the store."""
 
 
 @dataclass
 class ImportCounts:
-    """What one import stored: new documents, documents already there, new spans."""
+    """What one import stored: new documents, documents already there, new spans and
+    relations."""
 
     documents: int = 0
     skipped: int = 0
     spans: int = 0
+    relations: int = 0

@@ -16,19 +16,40 @@ from pydantic import ValidationError
 from annotator.errors import SchemeError
 from annotator.models import Scheme
 
-DEFAULT_SCHEME_FILE = "negotiation-v1.toml"
+DEFAULT_SCHEME_FILE = "negotiation-v2.toml"
+BUILTIN = "builtin:"
+"""How a shipped scheme is named instead of a path (`builtin:negotiation-v1`): the source
+a project records, and what `schema migrate` and `init --scheme` accept."""
+BUILTIN_SCHEMES = ("negotiation-v1", "negotiation-v2")
+"""Every shipped scheme stays loadable: projects made with an older default keep it."""
 
 
 def default_scheme_path() -> Path:
     """The shipped default: inside the installed wheel, else the repository's `schema/`."""
+    return _shipped(DEFAULT_SCHEME_FILE)
+
+
+def builtin_scheme_path(name: str) -> Path:
+    """A shipped scheme by its qualified name (`negotiation-v1`), with or without `builtin:`."""
+    name = name.removeprefix(BUILTIN)
+    if name not in BUILTIN_SCHEMES:
+        raise SchemeError(
+            f"{BUILTIN}{name}: no such built-in scheme (built in: "
+            + ", ".join(BUILTIN + known for known in BUILTIN_SCHEMES)
+            + ")"
+        )
+    return _shipped(f"{name}.toml")
+
+
+def _shipped(file_name: str) -> Path:
     package_dir = Path(__file__).resolve().parent
     for candidate in (
-        package_dir / "_data" / DEFAULT_SCHEME_FILE,
-        package_dir.parent / "schema" / DEFAULT_SCHEME_FILE,
+        package_dir / "_data" / file_name,
+        package_dir.parent / "schema" / file_name,
     ):
         if candidate.is_file():
             return candidate
-    raise SchemeError(f"the default scheme {DEFAULT_SCHEME_FILE} is missing from the install")
+    raise SchemeError(f"the scheme {file_name} is missing from the install")
 
 
 def format_validation_error(source: str, error: ValidationError) -> str:
@@ -81,9 +102,15 @@ def parse_scheme(text: str, source: str, *, kept_keys: frozenset[str] = frozense
 def load_scheme(path: str | Path | None = None) -> tuple[Scheme, str]:
     """Read a scheme file (the default when `path` is None); returns it with its TOML text.
 
-    The text is kept so that the project database stores exactly what the user wrote.
+    `path` may name a shipped scheme as `builtin:NAME` (unless a file has that name). The
+    text is kept so that the project database stores exactly what the user wrote.
     """
-    scheme_path = Path(path) if path is not None else default_scheme_path()
+    if path is None:
+        scheme_path = default_scheme_path()
+    elif str(path).startswith(BUILTIN) and not Path(path).exists():
+        scheme_path = builtin_scheme_path(str(path))
+    else:
+        scheme_path = Path(path)
     try:
         raw = scheme_path.read_bytes()
     except OSError as exc:

@@ -36,7 +36,7 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path, scheme_text: str) -> Iterator[Store]:
     """A new, empty project with the default scheme."""
-    with Store.create(db_path, scheme_text, "builtin:negotiation-v1") as created:
+    with Store.create(db_path, scheme_text, "builtin:negotiation-v2") as created:
         yield created
 
 

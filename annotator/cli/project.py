@@ -29,7 +29,11 @@ def register(app: typer.Typer) -> None:
 def init(
     db: DbOption = Path(DEFAULT_DB),
     scheme: Annotated[
-        Path | None, typer.Option(help="Label scheme TOML (default: the bundled negotiation-v1).")
+        Path | None,
+        typer.Option(
+            help="Label scheme TOML, or builtin:NAME "
+            "(default: the bundled negotiation-v2; builtin:negotiation-v1 still works)."
+        ),
     ] = None,
 ) -> None:
     """Create a new project database holding a label scheme."""

@@ -31,6 +31,7 @@ def show(
     """Show the project's label scheme."""
     with open_store(db) as store:
         scheme, text, usage = store.scheme, store.scheme_text, store.label_usage()
+        relation_usage = store.relation_usage()
     if toml:
         # As stored, for `> file.toml`; on a terminal, inert like everything else.
         if stdout_is_terminal():
@@ -52,32 +53,57 @@ def show(
         for i, label in enumerate(scheme.labels, start=1)
     ]
     out(table(rows, ["#", "key", "label", "colour", "spans", "definition"]))
+    if scheme.relations:
+        links = [
+            [
+                relation.key,
+                relation.name,
+                " | ".join(relation.heads),
+                " | ".join(relation.children),
+                relation.color,
+                str(relation_usage.get(relation.name, 0)),
+                relation.definition,
+            ]
+            for relation in scheme.relations
+        ]
+        out(table(links, ["key", "relation", "head", "child", "colour", "uses", "definition"]))
 
 
 @app.command("validate")
 @reports_errors
 def validate(
-    path: Annotated[Path, typer.Argument(help="Scheme TOML file to check.")],
+    path: Annotated[Path, typer.Argument(help="Scheme TOML file (or builtin:NAME) to check.")],
     db: DbOption = Path(DEFAULT_DB),
 ) -> None:
     """Check a scheme file, and whether the project (if there is one) could switch to it."""
     from annotator.scheme import load_scheme
 
     scheme, text = load_scheme(path)
-    out(f"{path}: ok ({scheme.qualified_name}, {len(scheme.labels)} labels)")
+    relations = f", {len(scheme.relations)} relations" if scheme.relations else ""
+    out(f"{path}: ok ({scheme.qualified_name}, {len(scheme.labels)} labels{relations})")
     if db.exists():
         with open_store(db) as store:
             lost = store.check_scheme(text, str(path))
+            misfits = store.relation_conflicts(text, str(path))
         if lost:
             error(f"{db} uses labels this scheme drops: {', '.join(lost)}")
             info("switch with `annotator schema migrate FILE --rename OLD=NEW`")
+        for line in misfits:
+            error(f"{db}: {line}")
+        if lost or misfits:
             raise typer.Exit(1)
 
 
 @app.command("migrate")
 @reports_errors
 def migrate(
-    path: Annotated[Path, typer.Argument(help="The new scheme TOML file.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The new scheme TOML file, or builtin:NAME (builtin:negotiation-v2 moves a "
+            "negotiation-v1 project to the version with relations)."
+        ),
+    ],
     db: DbOption = Path(DEFAULT_DB),
     rename: Annotated[
         list[str] | None,

@@ -7,9 +7,10 @@ together with its row in the append-only event log, so a killed process loses no
 had acknowledged, and undo/redo and audit are derived from the log alone.
 
 The parts, one job each: `connection` (pragmas, waiting for writers, transactions,
-errors), `migrations`, `project` (settings, scheme), `documents`, `spans`, `history`
-(event log, undo/redo), `queue` (assignments, progress, paging), `interchange` (what
-exports and reports count), `merge_io`, `backup`, `check` (is the file sound),
+errors), `migrations`, `project` (settings, scheme), `documents`, `spans`, `relations`
+(links between two spans of a layer), `history` (event log, undo/redo), `queue`
+(assignments, progress, paging), `interchange` (what exports and reports count),
+`merge_io`, `backup`, `check` (is the file sound),
 `suggestions` (machine proposals, exposed as `store.suggestions`) and `guard` (no
 `sqlite3.Error` leaves the facade).
 
@@ -29,6 +30,7 @@ from typing import Any
 from annotator.errors import StoreError
 from annotator.merge_records import MergeReport
 from annotator.models import (
+    MOTION_KEYS,
     Assignment,
     Document,
     Event,
@@ -36,6 +38,8 @@ from annotator.models import (
     ImportCounts,
     NewDocument,
     QueueItem,
+    Relation,
+    RelationRow,
     Scheme,
     Span,
     SpanKey,
@@ -54,6 +58,7 @@ from annotator.store.history import HistoryState
 from annotator.store.migrations import migrate, needs_migration
 from annotator.store.project import Project
 from annotator.store.queue import Queue
+from annotator.store.relations import Relations
 from annotator.store.spans import Spans
 from annotator.store.suggestions import Suggestions
 from annotator.store.tokens import Tokens
@@ -82,7 +87,8 @@ class Store:
         self._db = db
         self._project = Project(db)
         self._documents = Documents(db, self._project)
-        self._spans = Spans(db, self._project, self._documents)
+        self._relations = Relations(db, self._project, self._documents)
+        self._spans = Spans(db, self._project, self._documents, self._relations)
         self._queue = Queue(db, self._documents)
         self.tokens = Tokens(db)  # `annotator serve`'s access tokens (add, revoke, holder)
         # machine proposals and the decisions on them (replace, for_annotator, accept, ...)
@@ -227,6 +233,14 @@ class Store:
         """Labels in use that the given scheme would drop (empty when it is compatible)."""
         return self._project.check_scheme(scheme_text, scheme_source)
 
+    def relation_conflicts(
+        self, scheme_text: str, scheme_source: str, renames: dict[str, str] | None = None
+    ) -> list[str]:
+        """Relations in use the given scheme drops or that would no longer fit, one line
+        each (empty when it is compatible); `update_scheme` refuses those."""
+        new = parse_scheme(scheme_text, scheme_source, kept_keys=MOTION_KEYS)
+        return self._project.relation_conflicts(new, renames or {})
+
     # ----------------------------------------------------------------- documents
 
     def import_documents(self, batch: list[NewDocument]) -> ImportCounts:
@@ -312,6 +326,49 @@ class Store:
         with self.transaction():
             return self._spans.update(span_id, start, end, label, actor)
 
+    # ----------------------------------------------------------------- relations
+
+    def relations(self, doc_id: str, layer: str | None = None) -> list[Relation]:
+        """A document's relations (of one layer, or every layer), in the order made."""
+        return self._relations.relations(doc_id, layer)
+
+    def relation_rows(self, doc_id: str, layer: str | None = None) -> list[RelationRow]:
+        """As `relations`, as plain rows: for reading many (the workbench, exporters)."""
+        return self._relations.rows(doc_id, layer)
+
+    def relation(self, relation_id: int) -> Relation:
+        return self._relations.relation(relation_id)
+
+    def span_relations(self, span_id: int) -> list[Relation]:
+        """The relations with this span at either end (head or child), in the order made."""
+        return self._relations.of_span(span_id)
+
+    def relation_usage(self) -> dict[str, int]:
+        """Relations per relation name over every layer, names in alphabetical order."""
+        return self._relations.usage()
+
+    def add_relation(self, head: int, child: int, label: str, actor: str | None = None) -> Relation:
+        """Link span `head` to span `child` (one document and layer) and log it; checked
+        against the scheme's relations. An identical relation is returned unchanged."""
+        with self.transaction():
+            return self._relations.add(head, child, label, actor)
+
+    def delete_relation(self, relation_id: int, actor: str | None = None) -> Relation:
+        with self.transaction():
+            return self._relations.delete(relation_id, actor)
+
+    def update_relation(
+        self,
+        relation_id: int,
+        *,
+        label: str | None = None,
+        reverse: bool = False,
+        actor: str | None = None,
+    ) -> Relation:
+        """Relabel and/or reverse (swap head and child) a relation; the same id stays."""
+        with self.transaction():
+            return self._relations.update(relation_id, label, reverse, actor)
+
     # ---------------------------------------------------------- undo, redo, log
 
     def events(self, doc_id: str | None = None, layer: str | None = None) -> list[Event]:
@@ -329,11 +386,13 @@ class Store:
         return self.history_state(doc_id, layer).can_redo
 
     def undo(self, doc_id: str, layer: str, actor: str | None = None) -> Span | None:
-        """Revert the latest span action of this layer; returns the span it leaves (or None)."""
+        """Revert the latest span or relation action of this layer; returns the span it
+        leaves (a relation's head), or None."""
         return self._step(doc_id, layer, actor, back=True)
 
     def redo(self, doc_id: str, layer: str, actor: str | None = None) -> Span | None:
-        """Restore the latest undone span action; returns the span it leaves (or None)."""
+        """Restore the latest undone span or relation action; returns the span it leaves
+        (a relation's head), or None."""
         return self._step(doc_id, layer, actor, back=False)
 
     def _step(self, doc_id: str, layer: str, actor: str | None, *, back: bool) -> Span | None:
@@ -345,7 +404,11 @@ class Store:
                 layer,
                 actor or layer,
                 back=back,
-                check=lambda state: self._spans.check_state(key, layer, state),
+                check=lambda state: (
+                    self._relations.check_state(key, layer, state)
+                    if history.is_relation(state)
+                    else self._spans.check_state(key, layer, state)
+                ),
             )
             return None if span_id is None else self._spans.span(span_id)
 

@@ -1,12 +1,14 @@
 """`annotator check`: is this project file sound, and does it hold only what we write?
 
-Four questions, each answered from the file alone: does SQLite find its pages and
+Five questions, each answered from the file alone: does SQLite find its pages and
 indexes intact (`integrity_check`); does every row's foreign key find its row
 (`foreign_key_check`); is every span inside its document's text, with a label of the
-scheme, in a layer with a plain name; and does the event log agree with the spans (the
-state each logged span was left in is the state it has). A damaged file can fail the
-later questions only partly, or not be readable at all: every question catches its own
-`sqlite3.DatabaseError` and reports it as one more problem, never as a crash.
+scheme, in a layer with a plain name; does every relation link two spans of its own
+document and layer that its declaration in the scheme fits; and does the event log agree
+with the spans and relations (the state each logged one was left in is the state it
+has). A damaged file can fail the later questions only partly, or not be readable at
+all: every question catches its own `sqlite3.DatabaseError` and reports it as one more
+problem, never as a crash.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def check(db: Connection, scheme: Callable[[], Scheme]) -> list[Problem]:
     answers of the questions that come before.
     """
     problems: list[Problem] = []
-    for question in (_integrity, _foreign_keys, _spans, _events):
+    for question in (_integrity, _foreign_keys, _spans, _relations, _events):
         name = question.__name__[1:]
         found: list[str] = []
         try:
@@ -115,6 +117,30 @@ def _spans(db: Connection, scheme: Callable[[], Scheme]) -> Iterator[str]:
             yield f"layer or annotator {name!r}: {exc}"
 
 
+def _relations(db: Connection, scheme: Callable[[], Scheme]) -> Iterator[str]:
+    if "relations" not in db.table_names():
+        return  # a file from before migration 7 (a merge source is read as it is)
+    declared = {relation.name: relation for relation in scheme().relations}
+    for row in db.execute(
+        "SELECT r.id, d.id, r.layer, r.label, r.doc, r.head, r.child, h.doc, h.layer, h.label, "
+        "c.doc, c.layer, c.label FROM relations r JOIN documents d ON d.seq = r.doc "
+        "LEFT JOIN spans h ON h.id = r.head LEFT JOIN spans c ON c.id = r.child ORDER BY r.id"
+    ):
+        relation_id, doc_id, layer, label, doc, head, child = row[:7]
+        h_doc, h_layer, h_label, c_doc, c_layer, c_label = row[7:]
+        where = f"relation {relation_id} ({doc_id!r}, layer {layer!r}, {label!r})"
+        if h_label is None or c_label is None:
+            end, span_id = ("head", head) if h_label is None else ("child", child)
+            yield f"{where}: its {end} span {span_id} is missing"
+        elif {(h_doc, h_layer), (c_doc, c_layer)} != {(doc, layer)}:
+            yield f"{where}: its spans {head} and {child} are not both in its document and layer"
+        elif label not in declared:
+            names = ", ".join(declared) or "none"
+            yield f"{where}: relation {label!r} is not in the scheme (relations: {names})"
+        elif (problem := declared[label].misfit(h_label, c_label)) is not None:
+            yield f"{where}: span {head} -> span {child}: {problem}"
+
+
 def _events(db: Connection, _scheme: Callable[[], Scheme]) -> Iterator[str]:
     for (action,) in db.execute("SELECT DISTINCT action FROM events"):
         if action not in EVENT_ACTIONS:
@@ -132,6 +158,9 @@ def _events(db: Connection, _scheme: Callable[[], Scheme]) -> Iterator[str]:
         expected = _expected(stacks)
         if expected:
             yield from _compare(db, doc, layer, expected)
+        linked = _expected_relations(stacks)
+        if linked:
+            yield from _compare_relations(db, doc, layer, linked)
 
 
 def _expected(stacks: history.Stacks) -> dict[int, SpanState | None]:
@@ -152,6 +181,64 @@ def _expected(stacks: history.Stacks) -> dict[int, SpanState | None]:
         ):
             expected[span_id] = before
     return expected
+
+
+def _relation_changes(
+    before: SpanState | None, after: SpanState | None
+) -> list[tuple[int, SpanState | None, SpanState | None]]:
+    """`(relation id, before, after)` of what one event did to relations: its own
+    relation's, or those a span's deletion took with it."""
+    if history.is_relation(before) or history.is_relation(after):
+        found = after or before
+        assert found is not None
+        return [(int(found["relation"]), before, after)]
+    if before is not None and after is None:
+        return [(int(linked["relation"]), linked, None) for linked in before.get("relations", ())]
+    return []
+
+
+def _expected_relations(stacks: history.Stacks) -> dict[int, SpanState | None]:
+    """Relation id -> the state the replayed history leaves it in, as `_expected`."""
+    expected: dict[int, SpanState | None] = {}
+    for event_id in stacks.done:
+        for relation_id, _before, after in _relation_changes(*stacks.states[event_id]):
+            expected[relation_id] = after
+    done = set(expected)
+    for event_id in stacks.undone:
+        for relation_id, before, _after in _relation_changes(*stacks.states[event_id]):
+            if relation_id not in done:
+                expected[relation_id] = before
+    return expected
+
+
+def _compare_relations(
+    db: Connection, doc: int, layer: str, expected: dict[int, SpanState | None]
+) -> Iterator[str]:
+    current: dict[int, tuple[Any, ...]] = {
+        row[0]: tuple(row[1:])
+        for row in db.execute(
+            "SELECT id, head, child, label FROM relations WHERE doc = ? AND layer = ?",
+            (doc, layer),
+        )
+    }
+    doc_id = db.one("SELECT id FROM documents WHERE seq = ?", (doc,))
+    for relation_id, state in sorted(expected.items()):
+        where = f"event log, document {doc_id!r}, layer {layer!r}, relation {relation_id}"
+        row = current.get(relation_id)
+        if state is None:
+            if row is not None:
+                yield f"{where}: the log says it was removed, it is there {_link(row)}"
+            continue
+        wanted = (state["head"], state["child"], state["label"])
+        if row is None:
+            yield f"{where}: the log says {_link(wanted)}, the relation is missing"
+        elif row != wanted:
+            yield f"{where}: the log says {_link(wanted)}, the relation is {_link(row)}"
+
+
+def _link(content: tuple[Any, ...]) -> str:
+    head, child, label = content
+    return f"{label} from span {head} to span {child}"
 
 
 def _compare(

@@ -1,8 +1,12 @@
 """The event log: writing its rows, reading them back, and undo/redo derived from it.
 
-Undo and redo keep no state of their own: one replay of a layer's history (span
-actions push, `undo` pops onto the redo stack, `redo` pops back) answers what undo
-would revert, what redo would restore, and so whether either is possible.
+Undo and redo keep no state of their own: one replay of a layer's history (span and
+relation actions push, `undo` pops onto the redo stack, `redo` pops back) answers what
+undo would revert, what redo would restore, and so whether either is possible.
+
+A state is a span's (`{"id", "start", "end", "label"}`, a deleted span's also with the
+`"relations"` that went with it) or a relation's (`{"relation", "head", "child",
+"label"}`, see `is_relation`); one stack holds both, in the order they were made.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.errors import StoreError
 from annotator.merge_records import effective_history
-from annotator.models import SPAN_ACTIONS, Event, EventAction
+from annotator.models import UNDOABLE_ACTIONS, Event, EventAction
 from annotator.store import rows
 from annotator.store.connection import Connection, now
 from annotator.store.rows import SpanState
@@ -109,8 +114,8 @@ def renamed(state: SpanState | None, since: int, changes: Renames) -> SpanState 
     keeps the old names, so undo and redo translate on the way out, and never bring
     back a label the scheme has renamed.
     """
-    if state is None:
-        return None
+    if state is None or is_relation(state):
+        return state  # relation names are not label names: a label rename leaves them
     label = state["label"]
     for event_id, change in changes:
         if event_id > since and label in change:
@@ -122,7 +127,7 @@ def replay_rows(found: Sequence[tuple[Any, ...]], changes: Renames) -> Stacks:
     """`replay` over one layer's rows `(id, action, before, after, ref)`, in log order."""
     stacks = Stacks()
     for event_id, action, before, after, ref in effective_history(found):
-        if action in SPAN_ACTIONS:
+        if action in UNDOABLE_ACTIONS:
             stacks.states[event_id] = (
                 renamed(rows.loads(before), event_id, changes),
                 renamed(rows.loads(after), event_id, changes),
@@ -165,8 +170,19 @@ def _apply(
     A span brought back keeps the origin its state recorded; a moved or relabelled one
     keeps the origin it has (an accepted suggestion stays one after a boundary fix).
     """
+    if is_relation(target) or is_relation(current):
+        return _apply_relation(db, doc, layer, target, current)
     if target is None:
         assert current is not None
+        # A span leaves with the relations its state lists (a redone delete); any other
+        # relation would be left without its span: refused, as `delete_span` never does.
+        for linked in current.get("relations", ()):
+            db.execute("DELETE FROM relations WHERE id = ?", (linked["relation"],))
+        if db.one("SELECT 1 FROM relations WHERE head = ? OR child = ?", (current["id"],) * 2):
+            raise StoreError(
+                f"span {current['id']} has relations made since; delete them before undoing "
+                "or redoing its removal"
+            )
         db.execute("DELETE FROM spans WHERE id = ?", (current["id"],))
         return None
     stamp = now()
@@ -177,12 +193,39 @@ def _apply(
         "updated = :stamp",
         {"origin": None, **target, "doc": doc, "layer": layer, "stamp": stamp},
     )
+    for linked in target.get("relations", ()):  # an undone delete brings them back
+        _apply_relation(db, doc, layer, linked, None)
     return int(target["id"])
 
 
+def is_relation(state: SpanState | None) -> bool:
+    """Whether an event state is a relation's (`{"relation", "head", "child", "label"}`)."""
+    return state is not None and "relation" in state
+
+
+def _apply_relation(
+    db: Connection, doc: int, layer: str, target: SpanState | None, current: SpanState | None
+) -> int | None:
+    """Make the relation row equal `target` (None: absent); returns its head span's id."""
+    if target is None:
+        assert current is not None
+        db.execute("DELETE FROM relations WHERE id = ?", (current["relation"],))
+        head = current["head"]
+        return None if db.one("SELECT 1 FROM spans WHERE id = ?", (head,)) is None else head
+    db.execute(
+        "INSERT INTO relations (id, doc, layer, head, child, label, created, updated) "
+        "VALUES (:relation, :doc, :layer, :head, :child, :label, :stamp, :stamp) "
+        "ON CONFLICT(id) DO UPDATE SET head = :head, child = :child, label = :label, "
+        "updated = :stamp",
+        {**target, "doc": doc, "layer": layer, "stamp": now()},
+    )
+    return int(target["head"])
+
+
 def span_id_of(before: SpanState | None, after: SpanState | None) -> int | None:
+    """The span an event changed; None for a relation's event (its state has no span id)."""
     found = after or before
-    return None if found is None else int(found["id"])
+    return None if found is None or is_relation(found) else int(found["id"])
 
 
 def step(
@@ -194,12 +237,13 @@ def step(
     back: bool,
     check: Callable[[SpanState], None] | None = None,
 ) -> tuple[bool, int | None]:
-    """Undo (`back`) or redo one span action, inside the caller's transaction.
+    """Undo (`back`) or redo one span or relation action, inside the caller's transaction.
 
-    `check` sees the span state the step would write (labels already renamed) and
-    raises to refuse it, as every other write is checked (scheme, range, overlap).
-    Returns whether there was anything to do, and the id of the span the step leaves
-    (None when it leaves no span: an undone add, a redone delete).
+    `check` sees the state the step would write (a span's, labels already renamed, or a
+    relation's) and raises to refuse it, as every other write is checked (scheme, range,
+    overlap, relation rules). Returns whether there was anything to do, and the id of
+    the span the step leaves (None when it leaves no span: an undone add, a redone
+    delete); for a relation, its head span (where a cursor goes to show the change).
     """
     stacks = replay(db, doc, layer)
     stack = stacks.done if back else stacks.undone

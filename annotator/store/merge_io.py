@@ -3,6 +3,11 @@
 The rules live in `annotator.merge` (pure planning, no I/O); this part turns both files
 into `Snapshot`s and writes the resulting `MergePlan` in an order that keeps every
 foreign key satisfied.
+
+Relations are not merged yet: the planner compares layers by their spans alone, so a
+layer's relations could be dropped or left pointing at spans the merge replaces. Rather
+than lose them silently, a merge is refused when the other file holds relations (or
+their events), and when it would change a layer that holds relations here.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from annotator.merge_records import (
     Snapshot,
     SpanRec,
 )
-from annotator.models import MOTION_KEYS
+from annotator.models import MOTION_KEYS, RELATION_ACTIONS
 from annotator.scheme import parse_scheme
 from annotator.store.check import check, refuse_damage
 from annotator.store.connection import Connection, now
@@ -57,11 +62,52 @@ def read_source(path: Path) -> Snapshot:
             f"{path}",
             "nothing was merged",
         )
+        if version >= RELATIONS_MIGRATION:
+            _refuse_their_relations(db, path)
         return snapshot(db, path.name, texts=True)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
     finally:
         db.close()
+
+
+RELATIONS_MIGRATION = 7
+"""The migration that added the `relations` table."""
+_RELATION_EVENTS = ",".join(f"'{action.value}'" for action in sorted(RELATION_ACTIONS))
+
+
+def _refuse_their_relations(db: Connection, path: Path) -> None:
+    rows = db.one("SELECT count(*) FROM relations")
+    events = db.one(f"SELECT count(*) FROM events WHERE action IN ({_RELATION_EVENTS})")
+    if rows or events:
+        raise StoreError(
+            f"{path}: it holds relations ({rows} now, {events} relation events); "
+            "`annotator merge` cannot carry relations yet, and nothing was merged"
+        )
+
+
+def _refuse_touching_relations(db: Connection, plan: MergePlan, other: Path) -> None:
+    """A layer here with relations (or their events) that the plan would change."""
+    touched = {(doc, layer) for _id, doc, layer, _span in plan.span_inserts}
+    touched |= {(e.doc, e.layer) for e in plan.events if e.doc is not None and e.layer}
+    for first in range(0, len(plan.span_deletes), 400):
+        chunk = plan.span_deletes[first : first + 400]
+        marks = ",".join("?" * len(chunk))
+        touched |= set(db.execute(f"SELECT doc, layer FROM spans WHERE id IN ({marks})", chunk))
+    linked = db.execute(
+        "SELECT doc, layer FROM relations UNION "
+        f"SELECT doc, layer FROM events WHERE action IN ({_RELATION_EVENTS})"
+    ).fetchall()
+    clash = sorted(set(linked) & touched)
+    if clash:
+        doc, layer = clash[0]
+        doc_id = db.one("SELECT id FROM documents WHERE seq = ?", (doc,))
+        raise StoreError(
+            f"{other}: the merge would change layer {layer!r} of document {doc_id!r}"
+            + (f" (and {len(clash) - 1} more)" if len(clash) > 1 else "")
+            + ", which holds relations here; `annotator merge` cannot carry relations "
+            "yet, and nothing was merged"
+        )
 
 
 def _stored_scheme(db: Connection) -> str:
@@ -131,6 +177,7 @@ def merge(db: Connection, other: Path, *, dry_run: bool, new_uid: Callable[[], s
         theirs, skipped = validated(theirs, scheme, stamp)
         plan = plan_merge(here, theirs, stamp=stamp, new_uid=new_uid)
         plan.report.skipped = skipped
+        _refuse_touching_relations(db, plan, other)
         if not dry_run:
             with db.transaction(subject=other, what="the merge", outcome="nothing was merged"):
                 apply(db, plan)

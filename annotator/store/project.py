@@ -85,6 +85,12 @@ class Project:
         lost = [label for label in usage if label not in new.label_names and label not in renames]
         if lost:
             raise SchemeConflictError(self._conflict_message(lost, usage))
+        conflicts = self.relation_conflicts(new, renames)
+        if conflicts:
+            raise SchemeConflictError(
+                f"{self.db.path}: the new scheme does not fit relations in use:\n  "
+                + "\n  ".join(conflicts)
+            )
         touched: dict[str, int] = {}
         for old, target in renames.items():
             if old == target or old not in usage:
@@ -95,6 +101,7 @@ class Project:
             )
             touched[old] = cursor.rowcount
             # Spans that already existed under the new name: the rename merges them.
+            self._refuse_merging_linked(old, target)
             self.db.execute("DELETE FROM spans WHERE label = ?", (old,))
         self.set_meta("scheme", scheme_text)
         self.set_meta("scheme_source", scheme_source)
@@ -107,6 +114,39 @@ class Project:
         )
         self._scheme, self._text = new, scheme_text
         return touched
+
+    def relation_conflicts(self, new: Scheme, renames: dict[str, str]) -> list[str]:
+        """Relations in use that `new` drops or that no longer fit their spans' labels
+        (after `renames`), one line each; empty when the scheme fits them all."""
+        found = self.db.execute(
+            "SELECT r.label, h.label, c.label, count(*) FROM relations r "
+            "JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.child "
+            "GROUP BY r.label, h.label, c.label ORDER BY r.label, h.label, c.label"
+        ).fetchall()
+        lines = []
+        for name, head, child, count in found:
+            head, child = renames.get(head, head), renames.get(child, child)
+            if name not in new.relation_names:
+                lines.append(f"relation {name!r} ({count} in use) is not in the new scheme")
+                continue
+            problem = new.relation(name).misfit(head, child)
+            if problem is not None:
+                lines.append(f"{count} {name} relations from {head} to {child}: {problem}")
+        return lines
+
+    def _refuse_merging_linked(self, old: str, target: str) -> None:
+        """A rename that merges two spans would lose the relations of the one that goes."""
+        linked = self.db.one(
+            "SELECT count(*) FROM relations WHERE head IN (SELECT id FROM spans WHERE label = ?)"
+            " OR child IN (SELECT id FROM spans WHERE label = ?)",
+            (old, old),
+        )
+        if linked:
+            raise SchemeConflictError(
+                f"{self.db.path}: renaming {old} to {target} merges spans that are already "
+                f"{target} in their layer, and {linked} relations hang on the {old} ones; "
+                "delete those relations (or spans) first"
+            )
 
     def check_scheme(self, scheme_text: str, scheme_source: str) -> list[str]:
         new = parse_scheme(scheme_text, scheme_source, kept_keys=kept_motion_keys(self.scheme))

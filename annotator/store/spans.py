@@ -17,16 +17,20 @@ from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
 from annotator.store.history import log
 from annotator.store.project import Project
+from annotator.store.relations import Relations
 from annotator.store.rows import SpanState
 
 
 class Spans:
     """The `spans` table; every write runs in the facade's transaction."""
 
-    def __init__(self, db: Connection, project: Project, documents: Documents) -> None:
+    def __init__(
+        self, db: Connection, project: Project, documents: Documents, relations: Relations
+    ) -> None:
         self.db = db
         self.project = project
         self.documents = documents
+        self.relations = relations
 
     def spans(self, doc_id: str, layer: str | None = None) -> list[Span]:
         found = self._select(doc_id, layer, rows.SPAN_COLUMNS)
@@ -85,6 +89,7 @@ class Spans:
         other = self._same(key, layer, start, end, label)
         if other is not None and other != state["id"]:
             raise StoreError(f"an identical {label} span {start}-{end} already exists")
+        self.relations.check_span_state(key, layer, state)
 
     def _same(self, key: int, layer: str, start: int, end: int, label: str) -> int | None:
         found = self.db.one(
@@ -122,9 +127,15 @@ class Spans:
         return span
 
     def delete(self, span_id: int, actor: str | None) -> Span:
+        """Delete a span and its relations, in one event: its `before` lists the
+        relations, so that undo brings back the span and its relations together."""
         span = self.span(span_id)
+        linked = self.relations.detach(span_id)
         self.db.execute("DELETE FROM spans WHERE id = ?", (span_id,))
         key = self.documents.key(span.doc_id)
+        before = rows.state(span)
+        if linked:
+            before["relations"] = linked
         log(
             self.db,
             actor or span.layer,
@@ -132,7 +143,7 @@ class Spans:
             key,
             span.layer,
             span_id,
-            before=rows.state(span),
+            before=before,
         )
         return span
 
@@ -154,6 +165,8 @@ class Spans:
         self._check(key, old.layer, new_start, new_end, new_label, ignore=span_id)
         if self._same(key, old.layer, new_start, new_end, new_label) is not None:
             raise StoreError(f"an identical {new_label} span {new_start}-{new_end} already exists")
+        if new_label != old.label:
+            self.relations.check_relabel(span_id, new_label)
         self.db.execute(
             'UPDATE spans SET start = ?, "end" = ?, label = ?, updated = ? WHERE id = ?',
             (new_start, new_end, new_label, now(), span_id),

@@ -16,7 +16,7 @@ WRITER = Path(__file__).with_name("writer_process.py")
 
 
 def _project(db: Path, scheme_text: str) -> None:
-    with Store.create(db, scheme_text, "builtin:negotiation-v1") as store, store.transaction():
+    with Store.create(db, scheme_text, "builtin:negotiation-v2") as store, store.transaction():
         store.import_documents(
             [NewDocument(text=f"Round {n}. " + "Both sides met again. " * 40) for n in range(3)]
         )

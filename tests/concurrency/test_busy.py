@@ -14,7 +14,7 @@ from annotator.store import NewDocument, Store
 
 
 def _project(db: Path, scheme_text: str) -> str:
-    with Store.create(db, scheme_text, "builtin:negotiation-v1") as store, store.transaction():
+    with Store.create(db, scheme_text, "builtin:negotiation-v2") as store, store.transaction():
         store.import_documents([NewDocument(text="Moscow demands guarantees.")])
         return store.document_ids()[0]
 

@@ -41,7 +41,7 @@ def _expected_state(acks: Path) -> tuple[dict[int, tuple[str, int, int, str]], l
 
 def test_eight_writers_lose_nothing(tmp_path: Path, scheme_text: str) -> None:
     db = tmp_path / "shared.db"
-    with Store.create(db, scheme_text, "builtin:negotiation-v1") as store, store.transaction():
+    with Store.create(db, scheme_text, "builtin:negotiation-v2") as store, store.transaction():
         store.import_documents(
             [NewDocument(text=f"Document {n}. " + "Talks went on. " * 60) for n in range(4)]
         )

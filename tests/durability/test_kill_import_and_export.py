@@ -32,7 +32,7 @@ def _counts(db: Path) -> tuple[int, int]:
 
 def test_killed_import_keeps_whole_files_only(tmp_path: Path, scheme_text: str) -> None:
     db = tmp_path / "p.db"
-    Store.create(db, scheme_text, "builtin:negotiation-v1").close()
+    Store.create(db, scheme_text, "builtin:negotiation-v2").close()
     small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
     _write_jsonl(small, 0, 300)
     _write_jsonl(big, 300, 40_000)
@@ -93,7 +93,7 @@ def _kill_while_staging(process: subprocess.Popen, folder: Path, target: Path) -
 
 def test_killed_export_leaves_the_old_file_or_the_new_one(tmp_path: Path, scheme_text: str) -> None:
     db = tmp_path / "p.db"
-    Store.create(db, scheme_text, "builtin:negotiation-v1").close()
+    Store.create(db, scheme_text, "builtin:negotiation-v2").close()
     first = tmp_path / "first.jsonl"
     _write_jsonl(first, 0, 100)
     subprocess.run(
@@ -125,7 +125,7 @@ def test_killed_export_leaves_the_old_file_or_the_new_one(tmp_path: Path, scheme
 
 def test_killed_folder_export_leaves_the_old_folder(tmp_path: Path, scheme_text: str) -> None:
     db = tmp_path / "p.db"
-    Store.create(db, scheme_text, "builtin:negotiation-v1").close()
+    Store.create(db, scheme_text, "builtin:negotiation-v2").close()
     first = tmp_path / "first.jsonl"
     _write_jsonl(first, 0, 20)
     subprocess.run(

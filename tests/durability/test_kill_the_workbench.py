@@ -23,7 +23,7 @@ TEXT = (
 
 async def test_killed_session_keeps_every_span_shown(tmp_path: Path, scheme_text: str) -> None:
     db = tmp_path / "p.db"
-    with Store.create(db, scheme_text, "builtin:negotiation-v1") as store, store.transaction():
+    with Store.create(db, scheme_text, "builtin:negotiation-v2") as store, store.transaction():
         store.import_documents([NewDocument(text=TEXT), NewDocument(text="Another article.")])
     doc_id = text_hash(TEXT)
 

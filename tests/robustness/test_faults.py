@@ -47,7 +47,7 @@ def assert_message(result: Result, *needles: str) -> None:
 
 
 def make_project(path: Path, scheme_text: str) -> Path:
-    with Store.create(path, scheme_text, "builtin:negotiation-v1") as store:
+    with Store.create(path, scheme_text, "builtin:negotiation-v2") as store:
         store.import_documents([NewDocument(text=text) for text in TEXTS])
         doc = store.document_ids()[0]
         store.add_span(doc, "alice", 0, 7, "guarantor")

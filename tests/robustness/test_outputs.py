@@ -41,7 +41,7 @@ def project(tmp_path: Path, scheme_text: str) -> Path:
         {"start": 36, "end": 52, "label": "attribution", "annotator": "bob"},
     ]
     source.write_text(json.dumps({"text": TEXT, "spans": spans}) + "\n", encoding="utf-8")
-    Store.create(db, scheme_text, "builtin:negotiation-v1").close()
+    Store.create(db, scheme_text, "builtin:negotiation-v2").close()
     assert annotator("import", source, "--db", db).returncode == 0
     return db
 

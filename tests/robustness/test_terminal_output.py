@@ -123,7 +123,7 @@ def test_agreement_tables_and_json(project: Path) -> None:
 
 def test_schema_show(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out, _ = run("schema", "show", "--db", project)
-    assert "negotiation-v1: ␛]0;title␇ [bold]d[/] �raw bidi�" in out
+    assert "negotiation-v2: ␛]0;title␇ [bold]d[/] �raw bidi�" in out
     assert "␛[31mred␛[0m [link=http://x]y[/link]" in out
     # --toml: as stored when redirected (a file must stay the file) ...
     result = runner.invoke(app, ["schema", "show", "--db", str(project), "--toml"])

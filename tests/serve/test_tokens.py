@@ -49,7 +49,7 @@ def test_hostile_names_get_no_token(store: Store, name: str) -> None:
 
 
 def test_an_older_project_gets_the_tokens_table(db_path: Path, scheme_text: str) -> None:
-    Store.create(db_path, scheme_text, "builtin:negotiation-v1").close()
+    Store.create(db_path, scheme_text, "builtin:negotiation-v2").close()
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TABLE tokens")
     # Nor had it the tables and column of migrations 6 and 7.

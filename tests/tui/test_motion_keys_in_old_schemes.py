@@ -25,7 +25,7 @@ def with_demand_on(key: str) -> str:
 
 def old_project(path: Path, key: str) -> Store:
     """A project whose stored scheme gives `demand` the key `key` (as 0.1 allowed)."""
-    store = Store.create(path, load_scheme()[1], "builtin:negotiation-v1")
+    store = Store.create(path, load_scheme()[1], "builtin:negotiation-v2")
     store.close()
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("UPDATE project SET value = ? WHERE key = 'scheme'", (with_demand_on(key),))

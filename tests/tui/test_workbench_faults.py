@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scheme_texts import rename_label
 from tui_helpers import SIZE, annotate_screen, drawn_rows, layer, open_doc
 
 from annotator.errors import StoreError
@@ -120,9 +121,7 @@ async def test_a_migration_in_another_process_moves_the_keys_with_it(
         await open_doc(pilot, seed_id)
         await pilot.press("right", "right", "right")  # the cursor on "path"
         with Store.open(project.path) as other:
-            renamed = scheme_text.replace('name = "demand"', 'name = "claim"').replace(
-                'key = "d"', 'key = "m"'
-            )
+            renamed = rename_label(scheme_text, "demand", "claim").replace('key = "d"', 'key = "m"')
             assert renamed.count('key = "m"') == 1
             other.update_scheme(renamed, "v2.toml", {"demand": "claim"})
         await pilot.press("d")  # the old key of demand: no label has it now

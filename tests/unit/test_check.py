@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from scheme_texts import rename_label
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -19,7 +20,7 @@ TEXT = "Kyiv must abandon ambitions of joining the alliance, Moscow insisted."
 
 
 def project(path: Path, scheme_text: str) -> Path:
-    with Store.create(path, scheme_text, "builtin:negotiation-v1") as store:
+    with Store.create(path, scheme_text, "builtin:negotiation-v2") as store:
         store.import_documents(
             [NewDocument(text=TEXT, spans=[("carol", 0, 4, "guarantor")])]
         )  # an imported span: no event speaks for it, and none needs to
@@ -109,9 +110,7 @@ def test_a_broken_foreign_key_is_damage(db_path: Path, scheme_text: str) -> None
 def test_a_rename_keeps_the_log_consistent(db_path: Path, scheme_text: str) -> None:
     project(db_path, scheme_text)
     with Store.open(db_path) as store:
-        store.update_scheme(
-            scheme_text.replace('name = "demand"', 'name = "claim"'), "v2", {"demand": "claim"}
-        )
+        store.update_scheme(rename_label(scheme_text, "demand", "claim"), "v2", {"demand": "claim"})
         assert store.check() == []
         doc = store.document_ids()[0]
         store.undo(doc, "alice")  # the delete of the guarantor span

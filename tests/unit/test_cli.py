@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scheme_texts import rename_label
 from typer.testing import CliRunner
 
 from annotator import __version__
@@ -36,7 +37,7 @@ def test_version_and_help() -> None:
 
 def test_init_import_stats_export(tmp_path: Path) -> None:
     _, err = run("init", "--db", "p.db")
-    assert "created p.db with scheme negotiation-v1" in err
+    assert "created p.db with scheme negotiation-v2" in err
     run("init", "--db", "p.db", code=1)
     out, err = run("import", "--db", "p.db", REPO / "corpus")
     assert out.strip() == "imported 5 documents (0 skipped as already present), 0 spans"
@@ -112,7 +113,7 @@ def test_errors_are_messages_not_tracebacks() -> None:
 def test_schema_show_validate_migrate(tmp_path: Path, scheme_text: str) -> None:
     run("init", "--db", "p.db")
     out, _ = run("schema", "show", "--db", "p.db")
-    assert "negotiation-v1" in out and "attribution" in out and "#539bf5" in out
+    assert "negotiation-v2" in out and "attribution" in out and "#539bf5" in out
     out, _ = run("schema", "show", "--db", "p.db", "--toml")
     assert out == scheme_text
     doc = tmp_path / "d.jsonl"
@@ -129,20 +130,18 @@ def test_schema_show_validate_migrate(tmp_path: Path, scheme_text: str) -> None:
     run("import", "--db", "p.db", doc)
     renamed = tmp_path / "v2.toml"
     renamed.write_text(
-        scheme_text.replace('name = "attribution"', 'name = "source"').replace(
-            "version = 1", "version = 2"
-        ),
+        rename_label(scheme_text, "attribution", "source").replace("version = 2", "version = 3"),
         "utf-8",
     )
     out, err = run("schema", "validate", renamed, "--db", "p.db", code=1)
-    assert "v2.toml: ok (negotiation-v2, 5 labels)" in out
+    assert "v2.toml: ok (negotiation-v3, 5 labels, 2 relations)" in out
     assert "uses labels this scheme drops: attribution" in err
     _, err = run("schema", "migrate", renamed, "--db", "p.db", code=1)
     assert "drops labels still in use: attribution (1 spans)" in err
     assert "alice 0-16 attribution" in err
     out, err = run("schema", "migrate", renamed, "--db", "p.db", "--rename", "attribution=source")
     assert "renamed attribution -> source on 1 spans" in err
-    assert "now uses negotiation-v2" in out
+    assert "now uses negotiation-v3" in out
     broken = tmp_path / "broken.toml"
     broken.write_text(scheme_text.replace('color = "#539bf5"', 'color = "blue"'), "utf-8")
     _, err = run("schema", "validate", broken, code=1)

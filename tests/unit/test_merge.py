@@ -24,7 +24,13 @@ from annotator.cli.agreement import report_dict
 from annotator.errors import SchemeConflictError, StoreError
 from annotator.merge import plan_merge
 from annotator.merge_records import LAYER_MARK, SUMMARY
-from annotator.models import HISTORY_ACTIONS, SPAN_ACTIONS, EventAction, Status
+from annotator.models import (
+    HISTORY_ACTIONS,
+    RELATION_ACTIONS,
+    SPAN_ACTIONS,
+    EventAction,
+    Status,
+)
 from annotator.scheme import extend_scheme
 from annotator.store import NewDocument, Store, merge_io, text_hash
 from annotator.store.migrations import MIGRATIONS, statements
@@ -77,7 +83,7 @@ def healthy(path: Path) -> None:
 def base(tmp_path: Path, scheme_text: str) -> Path:
     """The shared project after the lead imported and assigned: what every laptop copies."""
     path = tmp_path / "shared.db"
-    with Store.create(path, scheme_text, "builtin:negotiation-v1") as store:
+    with Store.create(path, scheme_text, "builtin:negotiation-v2") as store:
         with store.transaction():
             store.import_documents([NewDocument(text=text) for text in TEXTS])
         ids = store.document_ids()
@@ -202,7 +208,9 @@ def assert_same_undo(merged: Path, lap: Path, doc_id: str, layer: str) -> int:
 
 def test_history_actions_match_the_store() -> None:
     """Undo replays and the merge compares the same actions: one enum names them all."""
-    assert {*SPAN_ACTIONS, EventAction.UNDO, EventAction.REDO} == HISTORY_ACTIONS
+    assert {*SPAN_ACTIONS, *RELATION_ACTIONS, EventAction.UNDO, EventAction.REDO} == (
+        HISTORY_ACTIONS
+    )
     assert {LAYER_MARK, SUMMARY} <= set(EventAction)
     assert all(isinstance(action, EventAction) for action in HISTORY_ACTIONS)
 
@@ -260,7 +268,7 @@ def test_agreement_after_merge_equals_labelling_in_one_place(
 ) -> None:
     merge_all(base, laptops)
     direct = tmp_path / "direct.db"
-    with Store.create(direct, scheme_text, "builtin:negotiation-v1") as one:
+    with Store.create(direct, scheme_text, "builtin:negotiation-v2") as one:
         with one.transaction():
             one.import_documents([NewDocument(text=text) for text in TEXTS + NEW_TEXTS])
         for name, path in laptops.items():

@@ -62,7 +62,7 @@ def hand_edit(path: Path, scheme_text: str) -> None:
 
 def test_merge_skips_what_an_import_refuses(tmp_path: Path, scheme_text: str) -> None:
     here, other = tmp_path / "here.db", tmp_path / "other.db"
-    doc = make(here, scheme_text, "builtin:negotiation-v1")
+    doc = make(here, scheme_text, "builtin:negotiation-v2")
     make(other, scheme_text, "elsewhere.toml")  # another project: its own creation event
     hand_edit(other, scheme_text)
     result = runner.invoke(app, ["merge", str(other), "--db", str(here)])
@@ -89,7 +89,7 @@ def test_merge_skips_what_an_import_refuses(tmp_path: Path, scheme_text: str) ->
 def test_undo_after_a_validated_merge_stays_in_the_scheme(tmp_path: Path, scheme_text: str) -> None:
     """The other file's scheme rename is not replayed here: quote stays quote."""
     here, other = tmp_path / "here.db", tmp_path / "other.db"
-    doc = make(here, scheme_text, "builtin:negotiation-v1")
+    doc = make(here, scheme_text, "builtin:negotiation-v2")
     with Store.open(here) as store:
         store.add_span(doc, "bob", 10, 17, "quote")
     make(other, scheme_text, "elsewhere.toml")

@@ -36,8 +36,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_default_scheme_has_the_five_labels_in_order() -> None:
     scheme, text = load_scheme()
-    assert default_scheme_path().name == "negotiation-v1.toml"
-    assert scheme.qualified_name == "negotiation-v1"
+    assert default_scheme_path().name == "negotiation-v2.toml"
+    assert scheme.qualified_name == "negotiation-v2"
     assert scheme.label_names == ["demand", "guarantor", "quote", "attribution", "opinion"]
     assert scheme.allow_overlap and scheme.snap_to_tokens
     for label in scheme.labels:

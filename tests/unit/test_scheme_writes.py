@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scheme_texts import rename_label
 
 from annotator.errors import StoreError
 from annotator.store import NewDocument, Store
@@ -19,7 +20,7 @@ TEXT = "Kyiv must abandon ambitions of joining the alliance, Moscow insisted."
 
 
 def renamed_scheme(scheme_text: str) -> str:
-    return scheme_text.replace('name = "demand"', 'name = "claim"')
+    return rename_label(scheme_text, "demand", "claim")
 
 
 def labels(store: Store, doc: str) -> list[tuple[int, int, str]]:
@@ -56,7 +57,7 @@ def test_undo_never_brings_back_a_label_the_scheme_dropped(
     span = store.add_span(doc, "alice", 0, 4, "opinion")
     assert span.id is not None
     store.delete_span(span.id)
-    without = scheme_text.replace('name = "opinion"', 'name = "verdict"')
+    without = rename_label(scheme_text, "opinion", "verdict")
     store.update_scheme(without, "v2.toml")  # no span uses opinion now: no rename needed
     with pytest.raises(StoreError, match="unknown label 'opinion'"):
         store.undo(doc, "alice")

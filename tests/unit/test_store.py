@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from scheme_texts import relation_ends_renamed, rename_label
 
 from annotator.errors import SchemeConflictError, StoreError
 from annotator.models import GOLD, EventAction, Status
@@ -37,7 +38,7 @@ def test_project_file_settings(store: Store, db_path: Path) -> None:
         "spans",
         "events",
     }
-    assert store.scheme.qualified_name == "negotiation-v1"
+    assert store.scheme.qualified_name == "negotiation-v2"
 
 
 def test_create_refuses_an_existing_project(store: Store, db_path: Path, scheme_text: str) -> None:
@@ -273,7 +274,7 @@ def test_scheme_change_dropping_a_used_label_is_refused(store: Store, scheme_tex
     doc_id = add_doc(store, "Reuters reported that Putin wants Ukraine neutral.")
     store.add_span(doc_id, "alice", 0, 16, "attribution")
     store.add_span(doc_id, "bob", 0, 7, "attribution")
-    renamed = scheme_text.replace('name = "attribution"', 'name = "source"')
+    renamed = rename_label(scheme_text, "attribution", "source")
     with pytest.raises(SchemeConflictError) as caught:
         store.update_scheme(renamed, "new.toml")
     message = str(caught.value)
@@ -300,5 +301,6 @@ def test_rename_onto_an_existing_span_merges(store: Store, scheme_text: str) -> 
         ],
         "",
     )
+    merged = relation_ends_renamed(merged, "attribution", "opinion")
     store.update_scheme(merged, "merged.toml", {"attribution": "opinion"})
     assert [(s.start, s.end, s.label) for s in store.spans(doc_id)] == [(0, 11, "opinion")]

@@ -220,7 +220,7 @@ def old_stats(path: Path) -> dict[str, object]:
     return {
         "documents": rows(path, "SELECT count(*) FROM documents")[0][0],
         "spans": rows(path, "SELECT count(*) FROM spans")[0][0],
-        "scheme": "negotiation-v1",
+        "scheme": "negotiation-v2",
         "spans_per_label": dict(
             rows(path, "SELECT label, count(*) FROM spans GROUP BY label ORDER BY label")
         ),
