@@ -18,13 +18,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotator.errors import StoreError
-from annotator.models import MOTION_KEYS, Scheme, Status
+from annotator.models import Scheme, Status
 from annotator.printable import printable
 from annotator.store import Store
 from annotator.tui.commands import key_commands
+from annotator.tui.label_keys import label_bindings, motion_key_notices
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
 from annotator.tui.reads import read_in_worker
-from annotator.tui.screens.annotate import AnnotateScreen, label_bindings
+from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.screens.help import HelpScreen, bindings_of
 from annotator.tui.screens.queue import QueueScreen
@@ -98,16 +99,8 @@ class AnnotatorApp(App[None]):
         return self._screen_class[1]
 
     def on_mount(self) -> None:
-        for number, label in enumerate(self.store.scheme.labels, 1):
-            if label.key.lower() in MOTION_KEYS:
-                self.notify(
-                    f"Label {label.name}: its key {label.key!r} now starts a motion; press "
-                    f"{number if number <= 9 else 'its legend entry'} instead, or give it "
-                    "another key in a new scheme version (annotator schema migrate).",
-                    title="A label key changed",
-                    severity="warning",
-                    timeout=12,
-                )
+        for notice in motion_key_notices(self.store.scheme):
+            self.notify(notice, title="A label key changed", severity="warning", timeout=12)
         if self.review:  # the lead adjudicating: `annotator` is the lead's name
             from annotator.tui.screens.review import ReviewScreen
 

@@ -13,14 +13,15 @@ from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from annotator.errors import StoreError
-from annotator.models import MOTION_KEYS, Document, Scheme, Span, SpanKey, Status
+from annotator.models import Document, Scheme, Span, SpanKey, Status
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
+from annotator.tui.label_keys import with_labels
 from annotator.tui.messages import CountsWanted, QueueCounted, QueueWanted
 from annotator.tui.screens.choosers import label_chooser
 from annotator.tui.screens.editing import editing_bindings
@@ -36,26 +37,6 @@ from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
 
 FLUSH_SECONDS = 30.0
-
-
-def label_bindings(scheme: Scheme) -> list[BindingType]:
-    """A binding per label: its shortcut key and its number (1..9, scheme order)."""
-    bindings: list[BindingType] = []
-    for number, label in enumerate(scheme.labels, 1):
-        # A label an older project put on a key the motions now use keeps its number.
-        own = [] if label.key.lower() in MOTION_KEYS else [label.key]
-        keys = ",".join(own + ([str(number)] if number <= 9 else []))
-        if not keys:
-            continue
-        bindings.append(
-            Binding(
-                keys,
-                f"label({label.name!r})",
-                f"Label {label.name}",
-                show=False,
-            )
-        )
-    return bindings
 
 
 class AnnotateScreen(ProgressScreen):
@@ -192,10 +173,7 @@ class AnnotateScreen(ProgressScreen):
         if scheme is self._scheme_seen:
             return
         self._scheme_seen = scheme
-        bindings = (AnnotateScreen._merged_bindings or BindingsMap()).copy()
-        for binding in Binding.make_bindings(label_bindings(scheme)):
-            bindings._add_binding(binding)  # textual 8.2, as the app's key order
-        self._bindings = bindings
+        self._bindings = with_labels(AnnotateScreen._merged_bindings, scheme)
         cursor = self.view.cursor
         if self.load(self.doc_id):  # the spans under their new names
             self.view.move_to(cursor)
