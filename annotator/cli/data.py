@@ -84,7 +84,7 @@ def import_(
         info(f"created {db} with scheme {created.qualified_name}")
     total_bytes = sum(_size(path) for path, _ in files)
     failures = 0
-    totals = [0, 0, 0]
+    totals = [0, 0, 0, 0]  # documents, skipped, spans, relations
     with Store.open(db) as store, _progress(total_bytes) as advance:
         for path, file_format in files:
             try:
@@ -109,9 +109,11 @@ def import_(
             totals[0] += counts.documents
             totals[1] += counts.skipped
             totals[2] += counts.spans
+            totals[3] += counts.relations
             info(
                 f"{path}: {counts.documents} documents, {counts.skipped} skipped, "
                 f"{counts.spans} spans"
+                + (f", {counts.relations} relations" if counts.relations else "")
                 + (f" ({file_format})" if file_format not in ("txt", "jsonl") else "")
             )
             if result.added_labels:
@@ -120,7 +122,7 @@ def import_(
                 info(f"  note: {note}")
     out(
         f"imported {totals[0]} documents ({totals[1]} skipped as already present), "
-        f"{totals[2]} spans"
+        f"{totals[2]} spans" + (f", {totals[3]} relations" if totals[3] else "")
     )
     if failures:
         error(f"{failures} file(s) failed; the database holds everything else")
@@ -209,7 +211,10 @@ def export(
     seed: Annotated[int, typer.Option(help="Seed of the split.")] = 0,
     allow_lossy: Annotated[
         bool,
-        typer.Option("--allow-lossy", help="Exit 0 even when spans were dropped or had to move."),
+        typer.Option(
+            "--allow-lossy",
+            help="Exit 0 even when spans or relations were dropped or spans had to move.",
+        ),
     ] = False,
     offsets: Annotated[
         str,
@@ -282,7 +287,8 @@ def export(
     target = output or Path("exports") / default
     with open_store(db) as store:
         report = run_export(exporter, store, target, layer, options)
-    info(f"wrote {report.documents} documents, {report.spans} spans to {report.path}")
+    relations = f", {report.relations} relations" if report.relations else ""
+    info(f"wrote {report.documents} documents, {report.spans} spans{relations} to {report.path}")
     for note in report.notes:
         info(f"note: {note}")
     changed = report.changed
@@ -294,6 +300,10 @@ def export(
         error(f"{len(report.dropped)} spans could not be represented in {format}:")
         for line in report.dropped:
             info(f"  {line}")
-    if (report.dropped or changed) and not allow_lossy:
+    if report.dropped_relations:
+        error(f"{len(report.dropped_relations)} relations could not be represented in {format}:")
+        for line in report.dropped_relations:
+            info(f"  {line}")
+    if report.lossy and not allow_lossy:
         info("the export is lossy: pass --allow-lossy to accept it (exit 0)")
         raise typer.Exit(1)

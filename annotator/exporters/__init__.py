@@ -45,10 +45,14 @@ class ExportReport:
     """One line per span written with other offsets than stored (token alignment)."""
     notes: list[str] = field(default_factory=list)
     """What the user should know that loses nothing (e.g. spans kept out of `ner_tags`)."""
+    relations: int = 0
+    """Relations written (by a format that represents them)."""
+    dropped_relations: list[str] = field(default_factory=list)
+    """One line per relation the format could not hold (or whose span it dropped)."""
 
     @property
     def lossy(self) -> bool:
-        return bool(self.dropped or self.changed)
+        return bool(self.dropped or self.changed or self.dropped_relations)
 
 
 @dataclass
@@ -84,6 +88,9 @@ class Exporter(Protocol):
     """False: spans that cross another span are dropped, each listed in the report."""
     represents_nesting: bool
     """False: spans inside another span are dropped, each listed in the report."""
+    represents_relations: bool
+    """False (the `StreamingExporter` default): relations are dropped, each listed in the
+    report; True: its parts receive each document's relations (`RelationPart`)."""
 
     def export(
         self,

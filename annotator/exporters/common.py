@@ -15,12 +15,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from annotator.atomic import exchange, sweep_stale, temp_prefix
 from annotator.errors import AnnotatorError
 from annotator.exporters import ExportOptions, ExportReport
-from annotator.models import GOLD, Document, SpanRow
+from annotator.models import GOLD, Document, RelationRow, SpanRow
 from annotator.outputs import OutputError, open_stream, resolve_output
 from annotator.split import assign_splits, split_names
 from annotator.store import Store
@@ -41,6 +41,34 @@ class Part(Protocol):
     def close(self) -> None:
         """Finish the output (called only when every document was added)."""
         ...
+
+
+class RelationPart(Protocol):
+    """A part of a format that holds relations (`represents_relations`): the driver
+    passes each document's relations along, those between the spans passed only."""
+
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
+        """Write one document with its relations; returns how many spans were written."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def describe_relation(
+    doc_id: str, relation: RelationRow, spans: dict[int, SpanRow], text: str, reason: str
+) -> str:
+    """One line of a loss report for a relation: its layer, name and both ends."""
+
+    def end(span_id: int) -> str:
+        span = spans.get(span_id)
+        if span is None:
+            return f"span {span_id}"
+        return f"{span.start}-{span.end} {span.label} {text[span.start : span.end]!r}"
+
+    return (
+        f"{doc_id} {relation.layer} relation {relation.label}: {end(relation.head)} -> "
+        f"{end(relation.child)}: {reason}"
+    )
 
 
 def describe(doc_id: str, span: SpanRow, text: str, reason: str) -> str:
@@ -69,6 +97,9 @@ class StreamingExporter:
     """False: the driver drops spans that cross a kept one, and reports each."""
     represents_nesting = True
     """False: the driver drops spans inside a kept one, and reports each."""
+    represents_relations = False
+    """True: parts are `RelationPart`s and get each document's relations; False: the
+    driver reports every relation as dropped."""
     single_layer = False
     """True when the format holds one layer: the default is then `gold`, never `all`."""
     default_align = "expand"
@@ -119,6 +150,7 @@ class StreamingExporter:
             names = split_names(options.split)
         sizes = {name or "all": 0 for name in names}
         folder = self.folder or splits is not None
+        linked = bool(store.relation_usage())  # no query per document without relations
         with staged(target, protect=[store.path], folder=folder) as root:
             if folder:
                 root.mkdir()
@@ -127,10 +159,19 @@ class StreamingExporter:
                 for name in names
             }
             for document, spans in store.iter_documents_with_spans(chosen):
+                stored = spans
                 if not (self.represents_overlap and self.represents_nesting):
                     spans = self.representable(document, spans, report)
                 name = splits[document.id] if splits is not None else None
-                report.spans += parts[name].add(document, spans)
+                relations = (
+                    self.linked(store, document, stored, spans, chosen, report) if linked else []
+                )
+                if self.represents_relations:
+                    holder = cast(RelationPart, parts[name])
+                    report.spans += holder.add(document, spans, relations)
+                    report.relations += len(relations)
+                else:
+                    report.spans += parts[name].add(document, spans)
                 report.documents += 1
                 sizes[name or "all"] += 1
             for part in parts.values():
@@ -143,6 +184,36 @@ class StreamingExporter:
                 "split: " + ", ".join(f"{name} {count}" for name, count in sizes.items())
             )
         return report
+
+    def linked(
+        self,
+        store: Store,
+        document: Document,
+        stored: list[SpanRow],
+        spans: list[SpanRow],
+        layers: list[str] | None,
+        report: ExportReport,
+    ) -> list[RelationRow]:
+        """The document's relations this format holds (of the exported layers, between
+        spans it kept); every other one is listed as dropped."""
+        kept = {span.id for span in spans}
+        by_id = {span.id: span for span in stored}
+        wanted = None if layers is None else set(layers)
+        relations = []
+        for relation in store.relation_rows(document.id):
+            if wanted is not None and relation.layer not in wanted:
+                continue
+            if not self.represents_relations:
+                reason = f"relations are not representable in {self.name}"
+            elif relation.head not in kept or relation.child not in kept:
+                reason = f"one of its spans is not representable in {self.name}"
+            else:
+                relations.append(relation)
+                continue
+            report.dropped_relations.append(
+                describe_relation(document.id, relation, by_id, document.text, reason)
+            )
+        return relations
 
     def representable(
         self, document: Document, spans: list[SpanRow], report: ExportReport

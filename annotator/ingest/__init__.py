@@ -250,7 +250,8 @@ def import_file(
                 result.counts.documents += counts.documents
                 result.counts.skipped += counts.skipped
                 result.counts.spans += counts.spans
-            if result.counts.documents or result.counts.spans:
+                result.counts.relations += counts.relations
+            if result.counts.documents or result.counts.spans or result.counts.relations:
                 store.log_import(actor, path.name, result.counts)
     except BaseException:
         store.reload_scheme()

@@ -1,10 +1,13 @@
-"""JSON Lines: one document per line, `text` required; `id`, `source`, `meta`, `spans` optional.
+"""JSON Lines: one document per line, `text` required; `id`, `source`, `meta`, `spans`,
+`relations` optional.
 
 Spans are `{"start", "end", "label", "annotator"?, "text"?, "origin"?}` in code points
 (`origin`: the suggestion source a span was accepted from). A span that
 carries its `text` must match the document there: that catches the classic UTF-16 shift
-of files written by JavaScript tools. This is also the format `annotator export jsonl`
-writes, so an export re-imports losslessly.
+of files written by JavaScript tools. Relations are `{"head", "child", "label"}`, head and
+child indexing the record's `spans` (two spans of one layer: a relation takes its layer
+from them); the store checks their label against the scheme. This is also the format
+`annotator export jsonl` writes, so an export re-imports losslessly.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from annotator.ingest.common import read_json_lines
 from annotator.models import NewDocument, check_name
 from annotator.suggest import Source
 
-DOCUMENT_FIELDS = frozenset({"id", "text", "source", "meta", "spans"})
+DOCUMENT_FIELDS = frozenset({"id", "text", "source", "meta", "spans", "relations"})
+RELATION_FIELDS = frozenset({"head", "child", "label"})
 SPAN_FIELDS = frozenset({"start", "end", "label", "annotator", "text", "origin"})
 ORIGINS = frozenset(source.value for source in Source)
 
@@ -98,9 +102,58 @@ def parse_record(
                     f"got {origin!r}"
                 )
             origins[index] = origin
+    relations = _parse_relations(record.get("relations", []), spans, fail)
     return NewDocument(
-        text=text, id=doc_id, source=source, meta=meta, spans=spans, origins=origins, line=number
+        text=text,
+        id=doc_id,
+        source=source,
+        meta=meta,
+        spans=spans,
+        origins=origins,
+        line=number,
+        relations=relations,
     )
+
+
+def _parse_relations(
+    raw: Any, spans: list[tuple[str, int, int, str]], fail: Callable[[str], InputError]
+) -> list[tuple[int, int, str]]:
+    """`(head, child, label)` per relation: indexes in range, two spans of one layer."""
+    if not isinstance(raw, list):
+        raise fail("'relations' must be a list")
+    found = []
+    for index, relation in enumerate(raw):
+        where = f"relations[{index}]"
+        if type(relation) is not dict:
+            raise fail(f"{where}: expected an object")
+        if relation.keys() != RELATION_FIELDS:
+            unknown = sorted(set(relation) - RELATION_FIELDS)
+            if unknown:
+                raise fail(f"{where}: unknown field {unknown[0]!r}")
+            missing = sorted(RELATION_FIELDS - set(relation))[0]
+            raise fail(f"{where}: missing required field {missing!r}")
+        head, child, label = relation["head"], relation["child"], relation["label"]
+        for key, value in (("head", head), ("child", child)):
+            if type(value) is not int:
+                raise fail(f"{where}: '{key}' must be an index into 'spans'")
+            if not 0 <= value < len(spans):
+                raise fail(
+                    f"{where}: '{key}' is {value}, but the record has {len(spans)} spans "
+                    f"(indexes 0-{len(spans) - 1})"
+                    if spans
+                    else f"{where}: '{key}' is {value}, but the record has no spans"
+                )
+        if type(label) is not str:
+            raise fail(f"{where}: 'label' must be a string")
+        if head == child:
+            raise fail(f"{where}: head and child are both spans[{head}]; a relation links two")
+        if spans[head][0] != spans[child][0]:
+            raise fail(
+                f"{where}: spans[{head}] is in layer {spans[head][0]!r} and spans[{child}] in "
+                f"{spans[child][0]!r}; a relation links two spans of one layer"
+            )
+        found.append((head, child, label))
+    return found
 
 
 def _parse_span(

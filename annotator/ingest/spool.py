@@ -46,7 +46,9 @@ class Spool:
     def _write(self, document: NewDocument) -> None:
         assert self._file is not None
         fields = (document.text, document.id, document.source, document.meta)
-        record = marshal.dumps((*fields, document.spans, document.origins, document.line))
+        record = marshal.dumps(
+            (*fields, document.spans, document.origins, document.line, document.relations)
+        )
         self._file.write(len(record).to_bytes(4, "little"))
         self._file.write(record)
 
@@ -60,8 +62,8 @@ class Spool:
         batch: list[NewDocument] = []
         for _ in range(self.count):
             record = read(int.from_bytes(read(4), "little"))
-            text, doc_id, source, meta, spans, origins, line = marshal.loads(record)
-            batch.append(NewDocument(text, doc_id, source, meta, spans, origins, line))
+            text, doc_id, source, meta, spans, origins, line, links = marshal.loads(record)
+            batch.append(NewDocument(text, doc_id, source, meta, spans, origins, line, links))
             if len(batch) == size:
                 yield batch
                 batch = []

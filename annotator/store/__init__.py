@@ -244,14 +244,17 @@ class Store:
     # ----------------------------------------------------------------- documents
 
     def import_documents(self, batch: list[NewDocument]) -> ImportCounts:
-        """Insert a batch, all or nothing; content already stored is skipped.
+        """Insert a batch (relations included), all or nothing; content already stored is
+        skipped.
 
         Spans are checked against the scheme and the text here as well, so no caller can
         store an out-of-range span. A problem raises RecordError carrying the item's line.
         Set-wise lookups and `executemany` keep this close to a plain bulk insert.
         """
         with self.transaction():
-            return self._documents.import_documents(batch)
+            counts = self._documents.import_documents(batch)
+            counts.relations = self._relations.import_batch(batch)
+            return counts
 
     def ensure_layer(self, layer: str) -> None:
         """Register an annotator on first use; `gold` is a layer, not a person."""

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from annotator.errors import StoreError
-from annotator.models import EventAction, Relation, RelationRow
+from annotator.errors import RecordError, StoreError
+from annotator.models import EventAction, NewDocument, Relation, RelationRow
 from annotator.store.connection import Connection, now
-from annotator.store.documents import Documents
+from annotator.store.documents import Documents, text_hash
 from annotator.store.history import log
 from annotator.store.project import Project
 
@@ -213,6 +213,65 @@ class Relations:
                 )
 
     # ------------------------------------------------------------------ writes
+
+    def import_batch(self, batch: list[NewDocument]) -> int:
+        """Store the relations of a batch whose documents and spans were just imported
+        (in the same transaction); returns how many are new.
+
+        Each `(head, child, label)` indexes its document's `spans`; the rules of `add`
+        apply, and a problem raises RecordError with the item's line. Imported relations,
+        like imported spans, carry no events, and one already stored is skipped, so a
+        second import of the same file changes nothing.
+        """
+        scheme = self.project.scheme
+        stamp = now()
+        found: list[tuple[int, str, int, int, str, str, str]] = []
+        for item in batch:
+            if not item.relations:
+                continue
+            doc = self.db.one(
+                "SELECT seq FROM documents WHERE text_hash = ?", (text_hash(item.text),)
+            )
+            ids = {
+                (layer, start, end, label): span_id
+                for span_id, layer, start, end, label in self.db.execute(
+                    'SELECT id, layer, start, "end", label FROM spans WHERE doc = ?', (doc,)
+                )
+            }
+            for index, (head, child, label) in enumerate(item.relations):
+                where = f"relations[{index}]"
+                if not (0 <= head < len(item.spans) and 0 <= child < len(item.spans)):
+                    raise RecordError(item.line, f"{where}: a span index is out of range")
+                first, second = item.spans[head], item.spans[child]
+                if first[0] != second[0]:
+                    raise RecordError(item.line, f"{where}: its spans are in different layers")
+                head_id, child_id = ids[first], ids[second]
+                if head_id == child_id:
+                    raise RecordError(
+                        item.line,
+                        f"{where}: spans[{head}] and spans[{child}] are the same span; "
+                        "a relation links two",
+                    )
+                if label not in scheme.relation_names:
+                    known = ", ".join(scheme.relation_names) or "none"
+                    raise RecordError(
+                        item.line,
+                        f"{where}: unknown relation {label!r} (scheme "
+                        f"{scheme.qualified_name} has {known})",
+                    )
+                problem = scheme.relation(label).misfit(first[3], second[3])
+                if problem is not None:
+                    raise RecordError(
+                        item.line, f"{where}: spans[{head}] -> spans[{child}]: {problem}"
+                    )
+                found.append((doc, first[0], head_id, child_id, label, stamp, stamp))
+        before = self.db.total_changes
+        self.db.executemany(
+            "INSERT OR IGNORE INTO relations (doc, layer, head, child, label, created, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            found,
+        )
+        return self.db.total_changes - before
 
     def add(self, head: int, child: int, label: str, actor: str | None) -> Relation:
         ends = self._end(head), self._end(child)

@@ -242,3 +242,65 @@ def test_single_layer_formats_round_trip(
 @given(docs=documents(("gold", "alice", "predictions")))
 def test_label_studio_round_trips_every_layer(offsets: str, docs: list[NewDocument]) -> None:
     round_trip("label-studio", docs, None, offsets=offsets)
+
+
+@st.composite
+def linked_documents(draw: st.DrawFn) -> list[NewDocument]:
+    """Generated documents whose spans are linked wherever the default scheme lets them:
+    relations of each layer between its spans, of every relation the labels fit."""
+    scheme, _ = load_scheme()
+    docs = draw(documents(("gold", "alice")))
+    for doc in docs:
+        pairs = [
+            (head, child, relation.name)
+            for head, (layer, _, _, head_label) in enumerate(doc.spans)
+            for child, (other, _, _, child_label) in enumerate(doc.spans)
+            if head != child and layer == other
+            for relation in scheme.relations_between(head_label, child_label)
+        ]
+        if pairs:
+            doc.relations = sorted(draw(st.sets(st.sampled_from(pairs), max_size=6)))
+    return docs
+
+
+@PROPERTY
+@given(docs=linked_documents())
+def test_jsonl_round_trips_relations(docs: list[NewDocument]) -> None:
+    """The imported project holds exactly the generated relations (by layer and both spans'
+    offsets and labels), and the second export is the first, byte for byte."""
+    _, scheme_text = load_scheme()
+    exporter = get_exporter("jsonl")
+
+    def relations(
+        store: Store,
+    ) -> set[tuple[str, str, tuple[int, int, str], tuple[int, int, str], str]]:
+        found = set()
+        for document in store.iter_documents():
+            spans = {s.id: (s.start, s.end, s.label) for s in store.spans(document.id)}
+            for relation in store.relations(document.id):
+                found.add(
+                    (document.id, relation.layer, spans[relation.head], spans[relation.child],
+                     relation.label)
+                )  # fmt: skip
+        return found
+
+    generated = {
+        (doc.id, doc.spans[head][0], doc.spans[head][1:], doc.spans[child][1:], label)
+        for doc in docs
+        for head, child, label in doc.relations
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        with Store.create(root / "one.db", scheme_text, "test") as one:
+            one.import_documents(docs)
+            assert relations(one) == generated
+            first = root / "first.jsonl"
+            report = exporter.export(one, first, None)
+            assert report.relations == len(generated) and not report.lossy
+        with Store.create(root / "two.db", scheme_text, "test") as two:
+            import_file(two, first)
+            assert relations(two) == generated
+            assert two.check() == []
+            second = root / "second.jsonl"
+            exporter.export(two, second, None)
+        assert second.read_bytes() == first.read_bytes()
