@@ -91,6 +91,9 @@ class AgreementReport:
     confusion_labels: list[str]
     confusion: list[list[int]]
     per_document: list[DocumentFigures]
+    suggestions: int | None = None
+    """Measured documents on which suggestions were shown to an annotator measured (the
+    agreement then measures people with the suggestions); None: the project had none."""
 
 
 class _Gathered:
@@ -219,6 +222,7 @@ def build_report(
         confusion_labels=gathered.confusion_labels,
         confusion=gathered.confusion,
         per_document=per_document,
+        suggestions=store.suggestions.shown_on(finished),
     )
 
 

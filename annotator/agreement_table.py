@@ -94,11 +94,19 @@ def count(value: int) -> Cell:
 
 
 def summary(report: AgreementReport) -> str:
-    """The sentence above the tables."""
-    return (
+    """The sentence above the tables (saying whether suggestions were shown, once a
+    project has had any)."""
+    found = (
         f"{report.documents} documents finished by 2+ annotators, "
         f"{report.characters} characters; annotators: {', '.join(report.annotators)}"
     )
+    if report.suggestions is not None:
+        found += (
+            f"; suggestions were shown on {report.suggestions} of them"
+            if report.suggestions
+            else "; no suggestions were shown on them"
+        )
+    return found
 
 
 def _first(name: str) -> list[Column]:

@@ -17,6 +17,7 @@ from annotator.cli import (
     project,
     schema,
     serve,
+    suggest,
     team,
     token,
     train,
@@ -41,6 +42,7 @@ app.add_typer(schema.app, name="schema")
 serve.register(app)
 app.add_typer(token.app, name="token")
 train.register(app)
+suggest.register(app)
 
 
 def _version(value: bool) -> None:

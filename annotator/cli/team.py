@@ -39,6 +39,14 @@ def assign(
     ] = 0.2,
     per_doc: Annotated[int, typer.Option(min=2, help="Annotators per overlapping document.")] = 2,
     seed: Annotated[int, typer.Option(help="Same seed, same split.")] = 0,
+    blind_overlap: Annotated[
+        bool | None,
+        typer.Option(
+            "--blind-overlap/--no-blind-overlap",
+            help="Hide suggestions on documents several annotators share, so that agreement "
+            "measures people, not the suggestions (a project setting; kept until changed).",
+        ),
+    ] = None,
 ) -> None:
     """Assign every unassigned document; existing assignments are kept as they are."""
     from annotator.assign import plan_assignments
@@ -60,6 +68,8 @@ def assign(
                 current_load=store.assignment_counts(),
             )
             added = store.assign_many(plan.pairs, actor="assign")
+            if blind_overlap is not None:
+                store.suggestions.set_blind_overlap(blind_overlap)
             counts = store.assignment_counts()
             shared = store.shared_documents()
     except ValueError as exc:
@@ -68,6 +78,12 @@ def assign(
         f"assigned {len(new_docs)} new documents ({plan.overlapping} to {per_doc} annotators, "
         f"{plan.single} to one): {added} assignments"
     )
+    if blind_overlap is not None:
+        info(
+            "suggestions are hidden on documents several annotators share"
+            if blind_overlap
+            else "suggestions are shown on every document"
+        )
     out(table([[n, str(counts.get(n, 0))] for n in sorted(counts)], ["annotator", "documents"]))
     if shared:
         out()

@@ -17,29 +17,27 @@ documents assigned to two or more annotators show nobody any suggestion.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.errors import StoreError
-from annotator.models import GOLD, EventAction, Span, SpanKey, reading_order
+from annotator.models import EventAction, Span, SpanKey, reading_order
 from annotator.store import rows
 from annotator.store.connection import Connection, now
-from annotator.store.documents import CHUNK, Documents
+from annotator.store.documents import Documents
 from annotator.store.guard import guarded
 from annotator.store.history import log
 from annotator.store.project import Project
 from annotator.store.spans import Spans
+from annotator.store.suggestion_reads import BLIND_OVERLAP, SuggestionReads, suggestion_of
 from annotator.suggest import Proposal, Source, Suggestion
-
-BLIND_OVERLAP = "blind_overlap"
-"""Project setting: "1" hides suggestions on documents several annotators share."""
 
 Batch = Iterable[tuple[str, Source, Sequence[Proposal]]]
 """`(document id, source, that source's proposals for it)` for `replace_many`."""
 
 
 @guarded
-class Suggestions:
+class Suggestions(SuggestionReads):
     """The `suggestions` table and the decisions on it; exposed as `store.suggestions`.
 
     Each write is its own transaction (a savepoint inside `store.transaction()`), like
@@ -47,10 +45,7 @@ class Suggestions:
     """
 
     def __init__(self, db: Connection, project: Project, documents: Documents, spans: Spans):
-        self.db = db
-        self.path = db.path  # named by `guarded`'s messages
-        self.project = project
-        self.documents = documents
+        super().__init__(db, project, documents)
         self.spans = spans
 
     # ------------------------------------------------------------ sources write
@@ -116,54 +111,7 @@ class Suggestions:
                 "DELETE FROM suggestions WHERE source = ?", (source.value,)
             ).rowcount
 
-    def texts(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """`(id, text)` of some documents in import order, streamed by chunks of ids."""
-        wanted = list(dict.fromkeys(doc_ids))
-        for chunk in range(0, len(wanted), CHUNK):
-            names = wanted[chunk : chunk + CHUNK]
-            marks = ",".join("?" * len(names))
-            yield from self.db.execute(
-                f"SELECT id, text FROM documents WHERE id IN ({marks}) ORDER BY seq", names
-            ).fetchall()
-
-    def labelled_texts(self) -> list[tuple[str, str, int]]:
-        """`(span text, label, how often)` over every layer: what the lexicon source knows.
-
-        SQLite's `substr` counts characters (code points) in text, as span offsets do, so
-        only the labelled pieces of the texts leave the database.
-        """
-        return [
-            (text, label, count)
-            for text, label, count in self.db.execute(
-                'SELECT substr(d.text, s.start + 1, s."end" - s.start) AS piece, s.label, '
-                "count(*) FROM spans s JOIN documents d ON d.seq = s.doc "
-                "GROUP BY piece, s.label ORDER BY piece, s.label"
-            )
-        ]
-
-    def labelled_places(self, doc_id: str) -> set[SpanKey]:
-        """Every span of a document, in any layer (the lexicon proposes elsewhere only)."""
-        key = self.documents.key(doc_id)
-        return {
-            SpanKey(*row)
-            for row in self.db.execute(
-                'SELECT start, "end", label FROM spans WHERE doc = ?', (key,)
-            )
-        }
-
     # ----------------------------------------------------------------- reading
-
-    def stored(self, doc_id: str) -> list[Suggestion]:
-        """Every suggestion of a document as stored, all sources, in reading order."""
-        key = self.documents.key(doc_id)
-        return [_suggestion(row) for row in self._rows(key)]
-
-    def _rows(self, key: int) -> Iterable[Any]:
-        return self.db.execute(
-            'SELECT id, start, "end", label, source, score, model FROM suggestions '
-            'WHERE doc = ? ORDER BY start, "end" DESC, label, score DESC, source',
-            (key,),
-        )
 
     def for_annotator(self, doc_id: str, annotator: str) -> list[Suggestion]:
         """What `annotator` is shown on a document, in reading order.
@@ -188,7 +136,7 @@ class Suggestions:
         no_overlap = not self.project.scheme.allow_overlap
         shown: dict[SpanKey, Suggestion] = {}
         for row in self._rows(key):
-            found = _suggestion(row)
+            found = suggestion_of(row)
             same = SpanKey(found.start, found.end, found.label)
             if same in done or same in shown:
                 continue
@@ -210,21 +158,6 @@ class Suggestions:
             state = rows.loads(before) or {}
             found.add(SpanKey(state["start"], state["end"], state["label"]))
         return found
-
-    def hidden(self, doc_id: str, annotator: str) -> bool:
-        """Whether `blind_overlap` hides the document's suggestions from `annotator`."""
-        return self._hidden(self.documents.key(doc_id), annotator)
-
-    def _hidden(self, key: int, annotator: str) -> bool:
-        if annotator == GOLD or not self.blind_overlap:
-            return False
-        sharing = self.db.one("SELECT count(*) FROM assignments WHERE doc = ?", (key,))
-        return int(sharing) >= 2
-
-    @property
-    def blind_overlap(self) -> bool:
-        """Project setting: no suggestions on documents assigned to several annotators."""
-        return self.project.meta(BLIND_OVERLAP) == "1"
 
     def set_blind_overlap(self, on: bool) -> None:
         with self.db.transaction():
@@ -324,11 +257,6 @@ class Suggestions:
                 except StoreError:
                     continue
         return accepted
-
-
-def _suggestion(row: Any) -> Suggestion:
-    suggestion_id, start, end, label, source, score, model = row
-    return Suggestion(suggestion_id, start, end, label, Source(source), score, model)
 
 
 def _proposed(suggestion: Suggestion) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import dataclasses
 import itertools
 import math
 import random
+import sqlite3
 from collections import Counter
 from typing import Any
 
@@ -324,7 +325,47 @@ def reference_report(
         "confusion_labels": [*wanted, NONE_LABEL],
         "confusion": confusion(docs, wanted),
         "per_document": per_document,
+        "suggestions": reference_suggestions(store, docs),
     }
+
+
+def reference_suggestions(store: Store, docs: list[RefDoc]) -> int | None:
+    """Measured documents where someone measured saw suggestions, read with plain SQL:
+    stored ones not hidden (blind overlap hides them on documents assigned to 2+), or a
+    decision of one of them there; None when the project never had a suggestion."""
+    conn = sqlite3.connect(store.path)
+    try:
+        stored = {
+            d
+            for (d,) in conn.execute(
+                "SELECT DISTINCT d.id FROM suggestions s JOIN documents d ON d.seq = s.doc"
+            )
+        }
+        decided = set(
+            conn.execute(
+                "SELECT d.id, e.layer FROM events e JOIN documents d ON d.seq = e.doc "
+                "WHERE e.action IN ('suggestion.accept', 'suggestion.reject')"
+            )
+        )
+        blind = conn.execute("SELECT value FROM project WHERE key = 'blind_overlap'").fetchone()
+        shared = {
+            d
+            for (d,) in conn.execute(
+                "SELECT d.id FROM assignments a JOIN documents d ON d.seq = a.doc "
+                "GROUP BY a.doc HAVING count(*) >= 2"
+            )
+        }
+    finally:
+        conn.close()
+    if not stored and not decided:
+        return None
+    hidden = shared if blind == ("1",) else set()
+    return sum(
+        1
+        for doc in docs
+        if (doc.id in stored and doc.id not in hidden)
+        or any((doc.id, name) in decided for name in doc.names)
+    )
 
 
 def assert_same(ours: Any, reference: Any, path: str = "report") -> None:
