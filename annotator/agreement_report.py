@@ -13,7 +13,9 @@ pair and `annotator.agreement_units` lays documents out as units:
   alpha; a unit's value is the set of labels covering it ("O" for none), so overlapping
   labels stay one categorical value;
 - a label confusion matrix over overlapping spans of different annotators;
-- per-document agreement (mean overlap F1 over pairs), worst first.
+- per-document agreement (mean overlap F1 over pairs), worst first;
+- when the project holds relations: relation F1, exact and lenient, per pair and per
+  relation label (`annotator.agreement_relations`); `relations` is None otherwise.
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from annotator import agreement, agreement_units
+from annotator.agreement.relations import End
+from annotator.agreement_relations import RelationFigures, RelationTallies
 from annotator.agreement_units import NONE_LABEL, Level
+from annotator.models import SpanRow
 from annotator.store import Store, title_of
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "DocumentFigures",
     "Level",
     "PairFigures",
+    "RelationFigures",
     "build_report",
 ]
 
@@ -94,6 +100,8 @@ class AgreementReport:
     suggestions: int | None = None
     """Measured documents on which suggestions were shown to an annotator measured (the
     agreement then measures people with the suggestions); None: the project had none."""
+    relations: RelationFigures | None = None
+    """Relation agreement, when the project holds relations (None: it holds none)."""
 
 
 class _Gathered:
@@ -171,6 +179,7 @@ def build_report(
     label_set = set(wanted_labels)
     finished = store.finished_by(annotators)
     gathered = _Gathered(wanted_labels, level)
+    links = RelationTallies(store.scheme.relation_names) if store.relation_usage() else None
     for document, rows in store.iter_selected_documents(finished):
         spans: dict[str, list[tuple[str, int, int]]] = {name: [] for name in finished[document.id]}
         for row in rows:
@@ -178,6 +187,8 @@ def build_report(
             if kept is not None and row.label in label_set:
                 kept.append((row.label, row.start, row.end))
         gathered.add(document.id, document.text, spans)
+        if links is not None:
+            links.add(_relations(store, document.id, rows, finished[document.id]))
     docs = gathered.docs
     everyone = sorted({name for doc in docs for name in doc.annotators})
     layouts: dict[tuple[str, ...], agreement_units.Layout] = {}
@@ -222,8 +233,22 @@ def build_report(
         confusion_labels=gathered.confusion_labels,
         confusion=gathered.confusion,
         per_document=per_document,
+        relations=None if links is None else links.figures([(p.a, p.b) for p in pairs]),
         suggestions=store.suggestions.shown_on(finished),
     )
+
+
+def _relations(
+    store: Store, doc_id: str, rows: list[SpanRow], names: list[str]
+) -> dict[str, list[tuple[str, End, End]]]:
+    """Each finished annotator's relations of one document, ends by offsets and label."""
+    ends = {row.id: (row.start, row.end, row.label) for row in rows}
+    found: dict[str, list[tuple[str, End, End]]] = {name: [] for name in names}
+    for relation in store.relation_rows(doc_id):
+        kept = found.get(relation.layer)
+        if kept is not None:
+            kept.append((relation.label, ends[relation.head], ends[relation.child]))
+    return found
 
 
 def _by_label(spans: list[tuple[str, int, int]]) -> dict[str, list[tuple[int, int]]]:

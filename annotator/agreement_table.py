@@ -27,6 +27,8 @@ PAIRS = "pairs"
 MATRIX = "matrix"
 CONFUSION = "confusion"
 DOCUMENTS = "documents"
+RELATION_PAIRS = "relation-pairs"
+RELATION_LABELS = "relation-labels"
 
 
 def scale_colour(value: float) -> str:
@@ -70,7 +72,8 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     key: str
-    """One of OVERALL, LABELS, PAIRS, MATRIX, CONFUSION, DOCUMENTS."""
+    """One of OVERALL, LABELS, PAIRS, MATRIX, CONFUSION, DOCUMENTS, RELATION_PAIRS,
+    RELATION_LABELS (the last two only when the project holds relations)."""
     title: str
     columns: list[Column]
     rows: list[list[Cell]]
@@ -135,6 +138,11 @@ def overall(report: AgreementReport) -> Table:
             f"{report.krippendorff_units} units",
         ),
     ]
+    if report.relations is not None:
+        rows += [
+            ("relation F1 exact (mean over pairs)", report.relations.f1_exact, pairs),
+            ("relation F1 lenient (mean over pairs)", report.relations.f1_lenient, pairs),
+        ]
     return Table(
         OVERALL,
         "Overall",
@@ -261,6 +269,50 @@ def documents(report: AgreementReport, limit: int | None = None) -> Table:
     )
 
 
+def relation_pairs(report: AgreementReport) -> Table:
+    """Relation F1 per pair: exact (both spans the same) and lenient (both overlapping)."""
+    assert report.relations is not None
+    names = ["docs", "relations", "F1 exact", "F1 lenient", "P lenient", "R lenient"]
+    return Table(
+        RELATION_PAIRS,
+        "Relations, annotator pairs (lenient: both spans overlap)",
+        [*_first("pair"), *(Column(name) for name in names)],
+        [
+            [
+                text(f"{pair.a} / {pair.b}"),
+                count(pair.documents),
+                text(f"{pair.relations_a} / {pair.relations_b}"),
+                figure(pair.f1_exact),
+                figure(pair.f1_lenient),
+                figure(pair.precision_lenient),
+                figure(pair.recall_lenient),
+            ]
+            for pair in report.relations.pairs
+        ],
+        [f"{pair.a}/{pair.b}" for pair in report.relations.pairs],
+    )
+
+
+def relation_labels(report: AgreementReport) -> Table:
+    """Relation F1 per relation label, the mean over pairs."""
+    assert report.relations is not None
+    found = report.relations
+    return Table(
+        RELATION_LABELS,
+        "Relations, per relation",
+        [*_first("relation"), Column("F1 exact"), Column("F1 lenient")],
+        [
+            [
+                text(label),
+                figure(found.per_label_f1_exact[label]),
+                figure(found.per_label_f1_lenient[label]),
+            ]
+            for label in found.labels
+        ],
+        list(found.labels),
+    )
+
+
 def report_tables(report: AgreementReport, worst: int | None = None) -> dict[str, Table]:
     """Every table of the report by key, in the order a page shows them."""
     made = [
@@ -269,6 +321,8 @@ def report_tables(report: AgreementReport, worst: int | None = None) -> dict[str
         pairs(report),
         per_label(report),
         confusion(report),
-        documents(report, worst),
     ]
+    if report.relations is not None:
+        made += [relation_pairs(report), relation_labels(report)]
+    made.append(documents(report, worst))
     return {table.key: table for table in made}

@@ -21,7 +21,7 @@ Conventions shared by every function:
 References for the formulas are given in each function's docstring.
 
 Modules: `kappa` (Cohen, Fleiss), `krippendorff` (alpha for coding), `unitizing` (alpha_u),
-`spans` (span F1), `common` (what they share). Import from the package:
+`spans` (span F1), `relations` (relation F1), `common` (what they share). Import from the package:
 `from annotator.agreement import cohen_kappa`.
 """
 
@@ -35,6 +35,7 @@ from annotator.agreement.kappa import (
     observed_agreement,
 )
 from annotator.agreement.krippendorff import krippendorff_alpha, krippendorff_alpha_from_counts
+from annotator.agreement.relations import relation_f1, relation_matches
 from annotator.agreement.spans import PairScore, SpanF1, nanmean, pair_score, span_f1, span_matches
 from annotator.agreement.unitizing import (
     _observed_sum,
@@ -62,6 +63,8 @@ __all__ = [
     "nanmean",
     "observed_agreement",
     "pair_score",
+    "relation_f1",
+    "relation_matches",
     "span_f1",
     "span_matches",
     "unitizing_alpha",

@@ -6,9 +6,10 @@ import math
 import operator
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TypeVar
 
 from annotator.agreement.common import NAN, MatchMode
 
@@ -137,10 +138,21 @@ def _overlap_matches(first: list[tuple[int, int]], second: list[tuple[int, int]]
             owner[min(free, key=ends.__getitem__)] = node
         else:
             unmatched.append(node)
-    matched = len(first) - len(unmatched)
-    # Spans visited by a failed search stay dead ends until the matching changes, so `seen` is
-    # only cleared after a successful augmentation.
-    seen = [False] * len(second)
+    return len(first) - len(unmatched) + augment(neighbours, owner, unmatched)
+
+
+def augment(neighbours: list[list[int]], owner: list[int], unmatched: list[int]) -> int:
+    """Grow a one-to-one matching to a maximum one: Kuhn's augmenting paths.
+
+    `neighbours[i]` lists the nodes of the other side node `i` may match; `owner[j]` is the
+    node matched to `j` (-1: free), updated in place; `unmatched` are the nodes a first
+    (greedy) pass left without a partner. Returns how many of them found one. The search is
+    iterative so that long paths cannot hit the recursion limit.
+    """
+    matched = 0
+    # Nodes visited by a failed search stay dead ends until the matching changes, so `seen`
+    # is only cleared after a successful augmentation.
+    seen = [False] * len(owner)
     for root in unmatched:
         stack = [(root, 0)]  # (span of first, next neighbour to try)
         path: list[int] = []  # path[k]: span of second reached from stack[k]
@@ -160,7 +172,7 @@ def _overlap_matches(first: list[tuple[int, int]], second: list[tuple[int, int]]
                 for (left, _), right in zip(stack, [*path, other], strict=True):
                     owner[right] = left
                 matched += 1
-                seen = [False] * len(second)
+                seen = [False] * len(owner)
                 break
             stack.append((owner[other], 0))
             path.append(other)
@@ -253,21 +265,33 @@ def span_f1(
     grouped: defaultdict[str, defaultdict[tuple[str, str], list[tuple[int, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    labels: set[str] = set()
     for annotator, document, label, start, end in spans:
         start, end = operator.index(start), operator.index(end)
         if start < 0 or end <= start:
             raise ValueError(f"span [{start}, {end}) of {annotator!r} in {document!r} is empty")
         grouped[annotator][document, label].append((start, end))
-        labels.add(label)
+    return pairwise_f1(grouped, matcher)
 
+
+Item = TypeVar("Item")
+
+
+def pairwise_f1(
+    grouped: Mapping[str, Mapping[tuple[str, str], list[Item]]],
+    matcher: Callable[[list[Item], list[Item]], int],
+) -> SpanF1:
+    """Micro-averaged F1 of every annotator pair, overall and per label, from each
+    annotator's items grouped by `(document, label)`; `matcher` counts the one-to-one
+    matches of two annotators' items of one document and label. What `span_f1` and
+    `relation_f1` share once they have grouped their items."""
+    labels = {label for by_key in grouped.values() for _, label in by_key}
     pairs = list(combinations(sorted(grouped), 2))
     label_order = sorted(labels)
     # (pair, label) -> (matched, n_a, n_b)
     tallies: dict[tuple[tuple[str, str], str], tuple[int, int, int]] = {}
     for pair in pairs:
         first, second = grouped[pair[0]], grouped[pair[1]]
-        for key in first.keys() | second.keys():
+        for key in sorted(first.keys() | second.keys()):
             spans_a, spans_b = first.get(key, []), second.get(key, [])
             found = matcher(spans_a, spans_b)
             old = tallies.get((pair, key[1]), (0, 0, 0))

@@ -138,6 +138,9 @@ def print_report(report: AgreementReport, worst: int) -> None:
     for table in (tables.overall(report), tables.pairs(report), tables.per_label(report)):
         console.print(rich_table(table))
     console.print(rich_table(tables.confusion(report)))
+    if report.relations is not None:
+        console.print(rich_table(tables.relation_pairs(report)))
+        console.print(rich_table(tables.relation_labels(report)))
     documents = tables.documents(report, worst)
     # A terminal row has room for the start of a title only.
     short = [[*row[:1], Cell(row[1].text[:50]), *row[2:]] for row in documents.rows]
