@@ -71,6 +71,36 @@ def big_document(size: int, spans: int, seed: int = 11) -> tuple[str, list[tuple
     return text, word_spans(text, spans, random.Random(seed))
 
 
+# Which labels each relation of the default scheme links, head -> children.
+RELATION_ENDS = {
+    "says": ("attribution", {"quote", "demand", "opinion"}),
+    "guarantees": ("guarantor", {"demand"}),
+}
+
+
+def span_relations(
+    spans: list[tuple[int, int, str]], count: int, rng: random.Random, reach: int = 12
+) -> list[tuple[int, int, str]]:
+    """Up to `count` distinct relations of the default scheme between `spans` (sorted),
+    as `(head, child, label)` indexes into them: each head links to a span at most `reach`
+    spans away, as an attribution sits near what it attributes."""
+    heads = [
+        (index, name)
+        for index, (_s, _e, label) in enumerate(spans)
+        for name, (head, _children) in RELATION_ENDS.items()
+        if label == head
+    ]
+    found: set[tuple[int, int, str]] = set()
+    for _ in range(count * 20):
+        if len(found) >= count or not heads:
+            break
+        index, name = rng.choice(heads)
+        other = index + rng.choice([step for step in range(-reach, reach + 1) if step])
+        if 0 <= other < len(spans) and spans[other][2] in RELATION_ENDS[name][1]:
+            found.add((index, other, name))
+    return sorted(found)
+
+
 def news_corpus(
     path: Path,
     docs: int,

@@ -1,18 +1,21 @@
 """CPU per keystroke in the annotation view, against Textual's own TextArea in the same run.
 
-    python bench/tui_keys.py [--keys 500] [--size 1000000] [--spans 10000]
+    python bench/tui_keys.py [--keys 500] [--size 1000000] [--spans 10000] [--relations 4000]
 
-Two documents: (a) the seed article of the sample corpus, (b) a generated document of
-`--size` characters (news-like paragraphs with typographic quotes) carrying `--spans` spans.
-For each, the same key presses (cursor moves and selection extension: arrows, shift+arrows,
-up/down, page down) go through `App.run_test()` to
+Three documents: (a) the seed article of the sample corpus, (b) a generated document of
+`--size` characters (news-like paragraphs with typographic quotes) carrying `--spans` spans,
+(c) the same document with `--relations` relations between those spans as well (`says`
+and `guarantees` links between neighbouring spans whose labels fit). For each, the same
+key presses (cursor moves and selection extension: arrows, shift+arrows, up/down, page
+down) go through `App.run_test()` to
 
 - ours: the workbench (`make_app`), the document opened in the annotate screen;
-- baseline: a minimal app holding a read-only `TextArea` with the same text.
+- baseline: a minimal app holding a read-only `TextArea` with the same text ((c) is
+  compared with the TextArea run of (b): the text is the same).
 
 Each run is its own child process, so its peak memory (max RSS) is its own; CPU is the
 process's CPU time (`time.process_time`) over the presses, divided by their number. Also
-timed: opening (b) in the workbench (store read, tokens, layout, first screen).
+timed: opening (b) and (c) in the workbench (store read, tokens, layout, first screen).
 Printed: ms per key, ratios, open time and peak MB, with the targets of the issue.
 Not part of the test suite.
 """
@@ -22,13 +25,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from corpora import SEED_ARTICLE, big_document, peak_mb
+from corpora import SEED_ARTICLE, big_document, peak_mb, span_relations
 
 SEED = SEED_ARTICLE
 SIZE = (120, 40)
@@ -55,19 +59,28 @@ def key_sequence(count: int) -> list[str]:
 # -------------------------------------------------------------------- child runs
 
 
-async def run_ours(text_file: Path, spans_file: Path, keys: int) -> dict[str, float]:
+async def run_ours(
+    text_file: Path, spans_file: Path, relations_file: Path | None, keys: int
+) -> dict[str, float]:
     from annotator.scheme import load_scheme
     from annotator.store import NewDocument, Store, text_hash
     from annotator.tui import make_app
 
     text = text_file.read_text(encoding="utf-8")
     spans = json.loads(spans_file.read_text())
+    relations = json.loads(relations_file.read_text()) if relations_file else []
     with tempfile.TemporaryDirectory() as folder:
         _, scheme = load_scheme()
         store = Store.create(Path(folder) / "bench.db", scheme, "bench")
         with store.transaction():
             store.import_documents(
-                [NewDocument(text=text, spans=[("bench", s, e, label) for s, e, label in spans])]
+                [
+                    NewDocument(
+                        text=text,
+                        spans=[("bench", s, e, label) for s, e, label in spans],
+                        relations=[(head, child, label) for head, child, label in relations],
+                    )
+                ]
             )
         doc_id = text_hash(text)
         app = make_app(store, "bench")
@@ -109,19 +122,27 @@ async def run_textarea(text_file: Path, keys: int) -> dict[str, float]:
 
 def child(args: argparse.Namespace) -> None:
     text_file, spans_file = Path(args.text), Path(args.spans_file)
+    relations_file = Path(args.relations_file) if args.relations_file else None
     if args.bare:
         # As installed without the test extras: sqlite-utils imports pandas and numpy when
         # it finds them (statsmodels, a test dependency, brings them), ~90 MB of memory.
         sys.modules["pandas"] = None  # type: ignore[assignment]
         sys.modules["numpy"] = None  # type: ignore[assignment]
     if args.child == "ours":
-        result = asyncio.run(run_ours(text_file, spans_file, args.keys))
+        result = asyncio.run(run_ours(text_file, spans_file, relations_file, args.keys))
     else:
         result = asyncio.run(run_textarea(text_file, args.keys))
     print(json.dumps(result))
 
 
-def measure(kind: str, text: Path, spans: Path, keys: int, bare: bool = False) -> dict[str, float]:
+def measure(
+    kind: str,
+    text: Path,
+    spans: Path,
+    keys: int,
+    bare: bool = False,
+    relations: Path | None = None,
+) -> dict[str, float]:
     output = subprocess.run(
         [
             sys.executable,
@@ -135,6 +156,7 @@ def measure(kind: str, text: Path, spans: Path, keys: int, bare: bool = False) -
             str(spans),
             "--keys",
             str(keys),
+            *(["--relations-file", str(relations)] if relations else []),
         ],
         capture_output=True,
         text=True,
@@ -149,9 +171,11 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=500)
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--spans", type=int, default=10_000)
+    parser.add_argument("--relations", type=int, default=4_000)
     parser.add_argument("--child", choices=["ours", "textarea"])
     parser.add_argument("--text")
     parser.add_argument("--spans-file")
+    parser.add_argument("--relations-file")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -166,6 +190,9 @@ def main() -> None:
         text, spans = big_document(args.size, args.spans)
         big_text.write_text(text, encoding="utf-8")
         big_spans.write_text(json.dumps(spans))
+        linked = span_relations(spans, args.relations, random.Random(13))
+        big_relations = work / "c.json"
+        big_relations.write_text(json.dumps(linked))
         print(f"{args.keys} key presses per run, terminal {SIZE[0]}x{SIZE[1]}")
         results = {}
         for name, text_file, spans_file in (
@@ -174,8 +201,11 @@ def main() -> None:
         ):
             results[name, "ours"] = measure("ours", text_file, spans_file, args.keys)
             results[name, "textarea"] = measure("textarea", text_file, spans_file, args.keys)
+        results["c", "ours"] = measure(
+            "ours", big_text, big_spans, args.keys, relations=big_relations
+        )
         bare = measure("ours", big_text, big_spans, 50, bare=True)
-    a, b = results["a", "ours"], results["b", "ours"]
+    a, b, c = results["a", "ours"], results["b", "ours"], results["c", "ours"]
     ta, tb = results["a", "textarea"], results["b", "textarea"]
     print(
         f"{'document':<34}{'ours ms/key':>12}{'TextArea':>10}{'ratio':>8}"
@@ -184,6 +214,7 @@ def main() -> None:
     for label, ours, base in (
         (f"(a) seed article, {len(SEED.read_text(encoding='utf-8')):,} chars", a, ta),
         (f"(b) {args.size:,} chars, {args.spans:,} spans", b, tb),
+        (f"(c) (b) + {len(linked):,} relations", c, tb),
     ):
         ratio = ours["per_key_ms"] / base["per_key_ms"]
         print(
@@ -193,7 +224,9 @@ def main() -> None:
     print()
     print(f"(b) vs TextArea per key:   {b['per_key_ms'] / tb['per_key_ms']:.2f}x  (target <= 1.0x)")
     print(f"(b) vs (a), ours per key:  {b['per_key_ms'] / a['per_key_ms']:.2f}x  (target <= 1.5x)")
+    print(f"(c) vs (b), ours per key:  {c['per_key_ms'] / b['per_key_ms']:.2f}x  (target <= 1.0x)")
     print(f"open (b):                  {b['open_s']:.2f} s CPU  (target < 1 s)")
+    print(f"open (c):                  {c['open_s']:.2f} s CPU  (target < 1 s)")
     print(f"peak memory (b):           {b['peak_mb']:.0f} MB  (target < 200 MB)")
     print(
         f"  without pandas/numpy:     {bare['peak_mb']:.0f} MB  (sqlite-utils loads them when"
