@@ -1,7 +1,8 @@
 """Settle disagreements into the gold layer: disagreement listing and merge policies.
 
-Policies are pure functions from the annotators' spans of one document to the spans gold
-should hold; the store writes them, so every gold span is in the event log like any other.
+Policies are pure functions from the annotators' spans (and relations) of one document to
+what gold should hold; the store writes them, so every gold span and relation is in the
+event log like any other.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotator.models import GOLD, Span, SpanKey, reading_order
 
@@ -47,6 +48,46 @@ def majority(spans: Mapping[str, Iterable[SpanKey]], annotators: Sequence[str]) 
     return sorted((key for key, count in votes.items() if count >= needed), key=reading_order)
 
 
+class RelationKey(NamedTuple):
+    """What makes a relation the same in two layers: its spans' keys and its label."""
+
+    head: SpanKey
+    child: SpanKey
+    label: str
+
+
+def majority_relations(
+    relations: Mapping[str, Iterable[RelationKey]],
+    annotators: Sequence[str],
+    gold: Collection[SpanKey],
+) -> list[RelationKey]:
+    """Relations that more than half of `annotators` made identically (both spans and the
+    label), of those whose two spans `gold` holds; in the reading order of their heads."""
+    votes: Counter[RelationKey] = Counter()
+    for name in annotators:
+        votes.update(set(relations.get(name, ())))
+    needed = len(annotators) // 2 + 1
+    found = [
+        key
+        for key, count in votes.items()
+        if count >= needed and key.head in gold and key.child in gold
+    ]
+    return sorted(found, key=lambda k: (reading_order(k.head), reading_order(k.child), k.label))
+
+
+def relation_layers(
+    store: Store, doc_id: str, annotators: Sequence[str]
+) -> dict[str, list[RelationKey]]:
+    """The keys of each annotator's relations of a document (every one has a list)."""
+    keys = {span.id: SpanKey(span.start, span.end, span.label) for span in store.spans(doc_id)}
+    by_layer: dict[str, list[RelationKey]] = {name: [] for name in annotators}
+    for relation in store.relation_rows(doc_id):
+        found = by_layer.get(relation.layer)
+        if found is not None:
+            found.append(RelationKey(keys[relation.head], keys[relation.child], relation.label))
+    return by_layer
+
+
 def layers_of(spans: Iterable[Span], annotators: Sequence[str]) -> dict[str, list[SpanKey]]:
     """The keys of each annotator's spans (every one of `annotators` has a list)."""
     by_layer: dict[str, list[SpanKey]] = {name: [] for name in annotators}
@@ -60,12 +101,14 @@ def layers_of(spans: Iterable[Span], annotators: Sequence[str]) -> dict[str, lis
 def majority_into_gold(
     store: Store, doc_id: str, annotators: Sequence[str], actor: str, *, replace: bool = False
 ) -> list[SpanKey]:
-    """Write into gold every span a majority of `annotators` marked exactly; one transaction.
+    """Write into gold every span a majority of `annotators` marked exactly, then every
+    relation a majority made identically whose two spans gold now holds; one transaction.
 
     The one way both the CLI (`adjudicate --auto majority`) and the review screen put the
     majority into gold. Without `replace`, gold keeps what it has and gains the majority
-    spans it lacks (each one event, so undo takes them back one at a time); with it, gold's
-    spans are removed first, so gold is the majority and nothing else.
+    spans and relations it lacks (each one event, so undo takes them back one at a time);
+    with it, gold's spans (and so their relations) are removed first, so gold is the
+    majority and nothing else.
 
     Returns:
         The spans added to gold, in the order they were written.
@@ -83,6 +126,15 @@ def majority_into_gold(
         added = [key for key in decided if key not in have]
         for key in added:
             store.add_span(doc_id, GOLD, *key, actor=actor)
+        gold_ids = {
+            SpanKey(span.start, span.end, span.label): span.id or 0
+            for span in store.spans(doc_id, GOLD)
+        }
+        linked = majority_relations(
+            relation_layers(store, doc_id, annotators), annotators, gold_ids
+        )
+        for link in linked:
+            store.add_relation(gold_ids[link.head], gold_ids[link.child], link.label, actor=actor)
     return added
 
 

@@ -107,7 +107,7 @@ def adjudicate(
 
     if auto != "majority":
         raise AnnotatorError(f"--auto {auto!r}: the available policy is majority")
-    written = kept = documents = 0
+    written = kept = documents = linked = 0
     with open_store(db) as store:
         finished = store.finished_by()
         for doc_id, names in finished.items():
@@ -117,7 +117,9 @@ def adjudicate(
             decided = majority_into_gold(store, doc_id, names, "adjudicate:majority", replace=True)
             documents += 1
             written += len(decided)
-    out(f"gold: {written} spans written for {documents} documents")
+            linked += len(store.relation_rows(doc_id, GOLD))  # gold was replaced: all new
+    relations = f" and {linked} relations" if linked else ""
+    out(f"gold: {written} spans{relations} written for {documents} documents")
     if kept:
         info(f"{kept} documents already had gold spans and were left alone (use --overwrite)")
 
