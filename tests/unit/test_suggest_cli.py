@@ -287,3 +287,33 @@ def test_blind_overlap_hides_shared_documents_and_agreement_says_so(project: Pat
     assert json.loads(out)["suggestions"] == 1
     out, _ = run("agreement", "--db", project)
     assert "suggestions were shown on 1 of them" in " ".join(out.split())
+
+
+def test_the_model_source_proposes_what_a_trained_model_finds(tmp_path: Path) -> None:
+    from annotator.scheme import load_scheme
+    from annotator.suggest.training import train
+    from tests.unit.training_corpus import corpus
+
+    db = tmp_path / "news.db"
+    fresh = "Guarantees could come from Norway and Egypt, officials said."
+    with Store.create(db, load_scheme()[1], "builtin:negotiation-v1") as store:
+        store.import_documents([*corpus(40), NewDocument(text=fresh)])
+    result = train(db, max_steps=150)
+    out, err = run(
+        "suggest", "--db", db, "--source", "model", "--documents", "all", "--dry-run", "--json"
+    )
+    found = lines(out)
+    assert found and {line["source"] for line in found} == {"model"}
+    assert all(0.0 <= float(line["score"]) <= 1.0 for line in found)  # type: ignore[arg-type]
+    assert "model: " in err and "dry run: nothing was stored" in err
+    mine = [
+        (line["start"], line["end"], line["label"])
+        for line in found
+        if line["document"] == text_hash(fresh)
+    ]
+    assert fresh[27:43] == "Norway and Egypt"
+    assert (27, 43, "guarantor") in mine, mine  # in a text it never saw
+    run("suggest", "--db", db, "--source", "model", "--documents", "all")
+    with Store.open(db) as store:
+        stored = store.suggestions.stored(text_hash(fresh))
+        assert {(s.source, s.model) for s in stored} == {(Source.MODEL, result.version)}
