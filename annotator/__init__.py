@@ -15,7 +15,9 @@ tests/unit/test_layering.py):
   `guard` (every public method wrapped by it), `migrations`, `project` (settings,
   scheme), `documents`, `spans`, `history` (event log, undo/redo in one replay), `queue`
   (assignments, status, paging), `interchange` (export streams), `merge_io` and
-  `merge_checks`, `backup`, `check` (`annotator check`), `tokens` (serve access).
+  `merge_checks`, `backup`, `check` (`annotator check`), `tokens` (serve access),
+  `suggestions` + `suggestion_reads` (machine proposals and the decisions on them,
+  as `store.suggestions`).
 - `project` creates and opens projects; `sample` the bundled demo project.
 - `ingest/`: readers, file -> validated documents, parsed before the write lock.
 - `exporters/`: a registry of `Exporter`s declaring folder output, options and what they
@@ -26,6 +28,9 @@ tests/unit/test_layering.py):
   `agreement_table` (its tables, drawn alike by the CLI, the TUI and `report_html`).
 - `adjudicate` (candidates, majority into gold), `assign`, `merge` (the pure merge plan),
   `split` (train/dev/test by document).
+- `suggest/`: the sources of suggestions (`patterns`: spaCy pattern files through the
+  SpanRuler; `lexicon`: what people labelled; `model`), `run` (a suggest run, streamed
+  into the store) and `report` (how good they are); spaCy only inside the sources.
 - `cli/`: typer commands, thin; only `annotate`/`demo`/`review` import the TUI, only
   `serve` imports the web server.
 - `tui/`: `make_app` builds the one App; `screens/editing` is the EditingScreen that the

@@ -6,6 +6,7 @@ without it, the command says which extra to install, in one line.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -82,17 +83,23 @@ def suggest(
     emit: Callable[[str, Proposal], None] | None = _print_json if json_lines else None
     with open_store(db) as store:
         doc_ids = chosen_documents(store, documents, as_)
-        with _Bar(len(doc_ids) * len(chosen)) as advance:
-            counts = run(
-                store,
-                [Source(name) for name in chosen],
-                doc_ids,
-                patterns=patterns,
-                model_dir=model,
-                dry_run=dry_run,
-                emit=emit,
-                advance=advance,
-            )
+        try:
+            with _Bar(len(doc_ids) * len(chosen)) as advance:
+                counts = run(
+                    store,
+                    [Source(name) for name in chosen],
+                    doc_ids,
+                    patterns=patterns,
+                    model_dir=model,
+                    dry_run=dry_run,
+                    emit=emit,
+                    advance=advance,
+                )
+        except BrokenPipeError:
+            # The reader of --json (`| head`) has what it wanted: stop there, quietly
+            # (what was stored so far stays: each chunk is a whole transaction).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
     for note in counts.notes:
         info(f"note: {note}")
     for name in chosen:
