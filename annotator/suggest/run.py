@@ -85,11 +85,45 @@ def proposals(
     return _model(store, doc_ids, model_dir, counts)
 
 
-def _texts(store: Store, doc_ids: Sequence[str], ids: deque[str]) -> Iterator[str]:
-    """The texts, remembering each id until its result comes back (`nlp.pipe` reads ahead)."""
+def _texts(store: Store, doc_ids: Sequence[str], pending: deque[tuple[str, str]]) -> Iterator[str]:
+    """The texts, each kept with its id until its result comes back (`nlp.pipe` reads
+    ahead)."""
     for doc_id, text in store.suggestions.texts(doc_ids):
-        ids.append(doc_id)
+        pending.append((doc_id, text))
         yield text
+
+
+_JOINERS = "-'’"
+"""Inside a word, these keep the project's tokens whole ("non-nuclear", "Ukraine’s")."""
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Whether offset `at` may cut one of the project's tokens (a cheap test first)."""
+    if not 0 < at < len(text):
+        return False
+    before, after = text[at - 1], text[at]
+    return (before.isalnum() and (after.isalnum() or after in _JOINERS)) or (
+        before in _JOINERS and after.isalnum()
+    )
+
+
+def snapped(text: str, found: list[Proposal]) -> list[Proposal]:
+    """Proposals from spaCy's tokens widened to the project's tokens where they differ.
+
+    Under a scheme that snaps to tokens a person cannot select half of one of our tokens
+    ("Ukraine" of "Ukraine’s", which spaCy splits): a suggestion should not offer it
+    either, nor be measured at boundaries nobody could draw.
+    """
+    if not any(_inside_word(text, p.start) or _inside_word(text, p.end) for p in found):
+        return found
+    from annotator.tokenize import TokenIndex
+
+    index = TokenIndex(text)
+    widened = []
+    for p in found:
+        start, end = index.snap(p.start, p.end)
+        widened.append(p._replace(start=start, end=end))
+    return widened
 
 
 def _patterns(store: Store, doc_ids: Sequence[str], path: Path | None, counts: RunCounts) -> Found:
@@ -124,10 +158,13 @@ def _patterns(store: Store, doc_ids: Sequence[str], path: Path | None, counts: R
             raise AnnotatorError(f"{path}: no pattern has a label of {scheme.qualified_name}")
     matcher = PatternMatcher(loaded)
 
+    snap = scheme.snap_to_tokens
+
     def stream() -> Found:
-        ids: deque[str] = deque()
-        for found in matcher.pipe(_texts(store, doc_ids, ids)):
-            yield ids.popleft(), found
+        pending: deque[tuple[str, str]] = deque()
+        for found in matcher.pipe(_texts(store, doc_ids, pending)):
+            doc_id, text = pending.popleft()
+            yield doc_id, snapped(text, found) if snap and found else found
 
     return stream()
 
@@ -163,14 +200,16 @@ def _model(
 
     spacy_needed("model suggestions")
     labels = set(store.scheme.label_names)
+    snap = store.scheme.snap_to_tokens
 
     def stream() -> Found:
         dropped: Counter[str] = Counter()
-        ids: deque[str] = deque()
-        for found in model.predict(found_dir, _texts(store, doc_ids, ids)):
+        pending: deque[tuple[str, str]] = deque()
+        for found in model.predict(found_dir, _texts(store, doc_ids, pending)):
             kept = [p for p in found if p.label in labels]
             dropped.update(p.label for p in found if p.label not in labels)
-            yield ids.popleft(), kept
+            doc_id, text = pending.popleft()
+            yield doc_id, snapped(text, kept) if snap and kept else kept
         if dropped:
             counts.notes.append(
                 "model: labels the scheme no longer has were left out: "

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -41,7 +42,7 @@ def project(tmp_path: Path) -> Path:
     return path
 
 
-def lines(stdout: str) -> list[dict[str, object]]:
+def lines(stdout: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
@@ -304,7 +305,7 @@ def test_the_model_source_proposes_what_a_trained_model_finds(tmp_path: Path) ->
     )
     found = lines(out)
     assert found and {line["source"] for line in found} == {"model"}
-    assert all(0.0 <= float(line["score"]) <= 1.0 for line in found)  # type: ignore[arg-type]
+    assert all(0.0 <= float(line["score"]) <= 1.0 for line in found)
     assert "model: " in err and "dry run: nothing was stored" in err
     mine = [
         (line["start"], line["end"], line["label"])
@@ -317,3 +318,34 @@ def test_the_model_source_proposes_what_a_trained_model_finds(tmp_path: Path) ->
     with Store.open(db) as store:
         stored = store.suggestions.stored(text_hash(fresh))
         assert {(s.source, s.model) for s in stored} == {(Source.MODEL, result.version)}
+
+
+@pytest.mark.parametrize(("snap", "expected"), [(True, "Ukraine’s"), (False, "Ukraine")])
+def test_pattern_suggestions_keep_to_the_schemes_tokens(
+    tmp_path: Path, snap: bool, expected: str
+) -> None:
+    from annotator.scheme import load_scheme
+
+    text = "Talks on Ukraine’s security and a non-nuclear status."
+    scheme = load_scheme()[1]
+    if not snap:
+        scheme = scheme.replace("snap_to_tokens = true", "snap_to_tokens = false")
+    db = tmp_path / "p.db"
+    with Store.create(db, scheme, "mine.toml") as store:
+        store.import_documents([NewDocument(text=text)])
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(
+        json.dumps({"label": "guarantor", "pattern": "Ukraine"})
+        + "\n"
+        + json.dumps({"label": "demand", "pattern": [{"LOWER": "nuclear"}]})
+        + "\n",
+        encoding="utf-8",
+    )
+    out, _ = run(
+        "suggest", "--db", db, "--patterns", mine, "--source", "patterns", "--dry-run", "--json"
+    )
+    # spaCy splits "Ukraine’s" and "non-nuclear"; the project's tokens keep them whole
+    assert [text[line["start"] : line["end"]] for line in lines(out)] == [
+        expected,
+        "non-nuclear" if snap else "nuclear",
+    ]
