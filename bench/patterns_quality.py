@@ -3,9 +3,11 @@
 Measured against the two reference annotations in bench/data (the seed article, 21
 spans, and a second article written for the benches, 14 spans), exactly as the
 workbench would propose them: the scheme's default pattern file through
-`annotator.suggest.patterns`. A proposal counts as correct when it equals a reference
-span (same start, end and label: accepting it costs one key); "overlap" also counts one
-that overlaps a reference span of its label (accepting it needs a boundary fix).
+`annotator.suggest.patterns`, widened to the project's tokens as `annotator suggest`
+does under the default scheme (`annotator.suggest.run.snapped`). A proposal counts as
+correct when it equals a reference span (same start, end and label: accepting it costs
+one key); "overlap" also counts one that overlaps a reference span of its label
+(accepting it needs a boundary fix).
 The corpus's other documents have no reference spans, so they are not measured.
 
     .venv/bin/python bench/patterns_quality.py [--patterns FILE] [--show]
@@ -27,6 +29,7 @@ from annotator.suggest.patterns import (  # noqa: E402
     default_patterns_path,
     load_patterns,
 )
+from annotator.suggest.run import snapped  # noqa: E402
 
 REFERENCES = [
     ("seed", ROOT / "bench" / "data" / "seed-annotation.json", ROOT / "corpus"),
@@ -64,7 +67,7 @@ def main() -> None:
     totals = {label: [0, 0, 0, 0] for label in LABELS}  # exact, overlap, proposed, wanted
     for name, ref_path, corpus in REFERENCES:
         text, wanted_all = reference(ref_path, corpus)
-        proposed_all = {(p.start, p.end, p.label) for p in matcher(text)}
+        proposed_all = {(p.start, p.end, p.label) for p in snapped(text, matcher(text))}
         for label in LABELS:
             wanted = {s for s in wanted_all if s[2] == label}
             proposed = {p for p in proposed_all if p[2] == label}
