@@ -117,6 +117,7 @@ class Suggestions(SuggestionReads):
         """What `annotator` is shown on a document, in reading order.
 
         Left out: suggestions they rejected there, those equal to a span of their layer,
+        those accepted into a span still in it (accepted after an edit, or moved since),
         under a scheme without overlap those overlapping one of its spans (they could not
         be accepted), and everything on a document hidden by `blind_overlap`. Two sources
         proposing the same span show it once, with the better score.
@@ -125,14 +126,22 @@ class Suggestions(SuggestionReads):
         if self._hidden(key, annotator):
             return []
         done = self._rejected(key, annotator)
-        taken = [
-            SpanKey(*row)
-            for row in self.db.execute(
-                'SELECT start, "end", label FROM spans WHERE doc = ? AND layer = ?',
+        layer = {
+            span_id: SpanKey(start, end, label)
+            for span_id, start, end, label in self.db.execute(
+                'SELECT id, start, "end", label FROM spans WHERE doc = ? AND layer = ?',
                 (key, annotator),
             )
-        ]
+        }
+        taken = list(layer.values())
         done.update(taken)
+        for span_id, before in self.db.execute(
+            "SELECT span_id, before FROM events WHERE doc = ? AND layer = ? AND action = ?",
+            (key, annotator, EventAction.SUGGESTION_ACCEPT.value),
+        ):
+            if span_id in layer:  # an undone accept took its span: the suggestion is back
+                state = rows.loads(before) or {}
+                done.add(SpanKey(state["start"], state["end"], state["label"]))
         no_overlap = not self.project.scheme.allow_overlap
         shown: dict[SpanKey, Suggestion] = {}
         for row in self._rows(key):
