@@ -8,7 +8,13 @@ line break becomes a discontinuous span of fragments (`T1<TAB>quote 0 12;13 20`)
 the importer joins again. File names are the document ids made safe: letters, digits,
 `.`, `_` and `-` only, never hidden, starting with `-`, reserved or over 100 characters, and unique
 (case-insensitively); a name that had to change gets a hash of the id appended.
-`annotation.conf` and `visual.conf` declare the labels and colours. One layer per export.
+A relation is an `R` line between the `T` lines of its spans, head first, as brat
+writes them:
+
+    R1<TAB>says Arg1:T3 Arg2:T7<TAB>
+
+`annotation.conf` and `visual.conf` declare the labels, the relations (`says
+Arg1:attribution, Arg2:quote|demand|opinion`) and their colours. One layer per export.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from typing import Any
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter, describe
-from annotator.models import Document, SpanRow
+from annotator.exporters.relations import between
+from annotator.models import Document, RelationRow, SpanRow
 from annotator.store import Store
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -74,7 +81,7 @@ class BratPart:
         self.state = state
         self.report = report
 
-    def add(self, document: Document, spans: list[SpanRow]) -> int:
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
         original = document.text
         text, removed = to_lf(original)
         if removed or "\r" in original:
@@ -83,8 +90,8 @@ class BratPart:
         def shift(offset: int) -> int:
             return offset - bisect_left(removed, offset) if removed else offset
 
-        # (start, end, label, fragments) in the order the store gives spans of LF text
-        entries: list[tuple[int, int, str, list[tuple[int, int]]]] = []
+        # (start, end, label, fragments, span id) in the order the store gives spans of LF text
+        entries: list[tuple[int, int, str, list[tuple[int, int]], int]] = []
         seen: set[tuple[str, tuple[tuple[int, int], ...]]] = set()
         for span in spans:
             start, end = shift(span.start), shift(span.end)
@@ -110,13 +117,18 @@ class BratPart:
                         "written without its leading or trailing line break",
                     )
                 )
-            entries.append((pieces[0][0], pieces[-1][1], span.label, pieces))
+            entries.append((pieces[0][0], pieces[-1][1], span.label, pieces, span.id))
         entries.sort(key=lambda entry: entry[:3])
         lines = []
-        for number, (_, _, label, pieces) in enumerate(entries, start=1):
+        numbers: dict[int, int] = {}
+        for number, (_, _, label, pieces, span_id) in enumerate(entries, start=1):
             offsets = ";".join(f"{a} {b}" for a, b in pieces)
             shown = " ".join(text[a:b] for a, b in pieces)
             lines.append(f"T{number}\t{label} {offsets}\t{shown}\n")
+            numbers[span_id] = number
+        linked = between(document, spans, relations, numbers, self.report, "brat")
+        for number, (head, child, label) in enumerate(linked, start=1):
+            lines.append(f"R{number}\t{label} Arg1:T{head} Arg2:T{child}\t\n")
         name = safe_name(document.id, self.state["taken"])
         (self.folder / f"{name}.txt").write_text(text, encoding="utf-8", newline="")
         (self.folder / f"{name}.ann").write_text("".join(lines), encoding="utf-8", newline="")
@@ -131,6 +143,7 @@ class BratExporter(StreamingExporter):
     suffix = ""
     single_layer = True
     folder = True
+    represents_relations = True
 
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
@@ -144,13 +157,21 @@ class BratExporter(StreamingExporter):
         return BratPart(path, state, report)
 
     def finish(self, root: Path, state: Any, report: ExportReport, sizes: dict[str, int]) -> None:
-        labels = state["scheme"].labels
-        entities = "".join(f"{label.name}\n" for label in labels)
+        scheme = state["scheme"]
+        entities = "".join(f"{label.name}\n" for label in scheme.labels)
+        relations = "".join(
+            f"{relation.name}\tArg1:{'|'.join(relation.heads)}, "
+            f"Arg2:{'|'.join(relation.children)}\n"
+            for relation in scheme.relations
+        )
         (root / "annotation.conf").write_text(
-            f"[entities]\n{entities}\n[relations]\n\n[events]\n\n[attributes]\n",
+            f"[entities]\n{entities}\n[relations]\n{relations}\n[events]\n\n[attributes]\n",
             encoding="utf-8",
         )
-        colours = "".join(f"{label.name}\tbgColor:{label.color}\n" for label in labels)
+        colours = "".join(f"{label.name}\tbgColor:{label.color}\n" for label in scheme.labels)
+        colours += "".join(
+            f"{relation.name}\tcolor:{relation.color}\n" for relation in scheme.relations
+        )
         (root / "visual.conf").write_text(f"[labels]\n\n[drawing]\n{colours}", encoding="utf-8")
         if state["line_ends"]:
             report.notes.append(

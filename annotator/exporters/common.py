@@ -168,8 +168,10 @@ class StreamingExporter:
                 )
                 if self.represents_relations:
                     holder = cast(RelationPart, parts[name])
+                    lost = len(report.dropped_relations)  # a part may drop an end itself
                     report.spans += holder.add(document, spans, relations)
-                    report.relations += len(relations)
+                    lost = len(report.dropped_relations) - lost
+                    report.relations += len(relations) - lost
                 else:
                     report.spans += parts[name].add(document, spans)
                 report.documents += 1

@@ -3,9 +3,12 @@
     tasks.json   [{"id", "data": {"text", "doc_id", "source"},
                    "annotations": [{"id", "created_username", "ground_truth", "result": [
                        {"id", "from_name": "label", "to_name": "text", "type": "labels",
-                        "value": {"start", "end", "text", "labels": [LABEL]}}]}],
+                        "value": {"start", "end", "text", "labels": [LABEL]}},
+                       {"from_id", "to_id", "type": "relation", "direction": "right",
+                        "labels": [RELATION]}]}],
                    "predictions": [...]}]
-    config.xml   <View><Labels name="label" toName="text">...</Labels><Text .../></View>
+    config.xml   <View><Labels name="label" toName="text">...</Labels><Text .../>
+                 <Relations><Relation value="says"/>...</Relations></View>
 
 Every layer by default: each annotator's layer becomes one annotation (named in
 `created_username`), `gold` one marked `ground_truth`, and a layer named `predictions`
@@ -16,7 +19,10 @@ e-mail in the importer's spelling (`bob_at_lab.org`) also gets
 `completed_by: {"email": "bob@lab.org"}`; any other annotator's layer is noted, since
 Label Studio cannot tell it from the importing account's. Offsets are code points (current
 Label Studio); `--offsets utf16` for versions that counted UTF-16 units. Region ids are
-hashes of the span, so the same project always gives the same file.
+hashes of the span, so the same project always gives the same file. A relation is a
+`relation` result in its layer's result list, from its head's region to its child's
+(`direction: right`), after the regions; the config declares every relation of the
+scheme in `<Relations>`.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from xml.sax.saxutils import quoteattr
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter
-from annotator.models import GOLD, Document, SpanRow
+from annotator.exporters.relations import between
+from annotator.models import GOLD, Document, RelationRow, SpanRow
 from annotator.offsets import from_codepoints
 from annotator.store import Store
 
@@ -56,11 +63,16 @@ def labeling_config(store: Store) -> str:
         f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}/>"
         for label in store.scheme.labels
     )
+    relations = "".join(
+        f"    <Relation value={quoteattr(relation.name)} background={quoteattr(relation.color)}/>\n"
+        for relation in store.scheme.relations
+    )
     return (
         "<View>\n"
         f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{labels}\n  </Labels>\n'
         f'  <Text name="{TO_NAME}" value="$text"/>\n'
-        "</View>\n"
+        + (f"  <Relations>\n{relations}  </Relations>\n" if relations else "")
+        + "</View>\n"
     )
 
 
@@ -70,24 +82,27 @@ def region_id(doc_id: str, span: SpanRow) -> str:
 
 
 class LabelStudioPart:
-    def __init__(self, path: Path, unit: str, nameless: set[str]) -> None:
+    def __init__(self, path: Path, unit: str, nameless: set[str], report: ExportReport) -> None:
         self.handle: IO[str] = path.open("w", encoding="utf-8", newline="\n")
         self.handle.write("[")
         self.unit = unit
         self.nameless = nameless
         """Annotator layers without an e-mail (shared by the parts, noted at the end)."""
+        self.report = report
         self.count = 0
         self.annotations = 0
         self.encode = json.JSONEncoder(ensure_ascii=False, indent=None).encode
 
-    def add(self, document: Document, spans: list[SpanRow]) -> int:
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
         text = document.text
         unit = self.unit
         by_layer: dict[str, list[dict[str, Any]]] = {}
+        regions: dict[int, str] = {}
         for span in spans:
+            regions[span.id] = region_id(document.id, span)
             by_layer.setdefault(span.layer, []).append(
                 {
-                    "id": region_id(document.id, span),
+                    "id": regions[span.id],
                     "from_name": FROM_NAME,
                     "to_name": TO_NAME,
                     "type": "labels",
@@ -99,6 +114,20 @@ class LabelStudioPart:
                     },
                 }
             )
+        for layer, result in by_layer.items():
+            mine = [relation for relation in relations if relation.layer == layer]
+            result += [
+                {
+                    "from_id": head,
+                    "to_id": child,
+                    "type": "relation",
+                    "direction": "right",
+                    "labels": [label],
+                }
+                for head, child, label in between(
+                    document, spans, mine, regions, self.report, "label-studio"
+                )
+            ]
         self.count += 1
         annotations, predictions = [], []
         for layer, result in by_layer.items():
@@ -136,6 +165,7 @@ class LabelStudioExporter(StreamingExporter):
     name = "label-studio"
     suffix = ".json"
     folder = True
+    represents_relations = True
 
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
@@ -148,7 +178,7 @@ class LabelStudioExporter(StreamingExporter):
         return root / f"{split or 'tasks'}.json"
 
     def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
-        return LabelStudioPart(path, state["unit"], state["nameless"])
+        return LabelStudioPart(path, state["unit"], state["nameless"], report)
 
     def finish(self, root: Path, state: Any, report: ExportReport, sizes: dict[str, int]) -> None:
         (root / "config.xml").write_text(state["config"], encoding="utf-8")

@@ -14,7 +14,8 @@ Formats: `txt`, `jsonl` (native), `conll` (IOB2/BIOES columns, CoNLL-U), `doccan
 `brat` (a folder of .txt/.ann pairs, imported as one unit), `label-studio` (JSON or
 JSONL tasks), `prodigy`. `detect_format` tells them apart where that is unambiguous.
 Labels missing from the project's scheme stop the import with the full list of them,
-unless the caller allows adding them (`add_labels`).
+unless the caller allows adding them (`add_labels`); so do relations the scheme does not
+declare (always: a relation's declaration needs its heads and children).
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError, RecordError
+from annotator.ingest.names import (
+    Places,
+    extend_scheme_with,
+    missing_labels,
+    refuse_undeclared,
+    unknown_labels_message,
+)
 from annotator.ingest.spool import Spool
 from annotator.models import GOLD, ImportCounts, NewDocument
 from annotator.offsets import OFFSET_UNITS
@@ -73,6 +81,8 @@ class ReadOptions:
     label_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
     """label -> `(file, line)` where it first appears, from readers whose documents carry
     no line of their own (brat: the `.ann` line), so a label error can point there."""
+    relation_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """The same for relation names (brat: the `R` line)."""
 
 
 Reader = Callable[[Path, ReadOptions, "Progress | None"], Iterator[NewDocument]]
@@ -227,20 +237,22 @@ def import_file(
     options = ReadOptions(
         default_layer=default_layer, offsets=offsets, notes=result.notes, tag_columns=tag_columns
     )
-    documents, places = _parse(path, format, options, progress)
+    documents, places, relations = _parse(path, format, options, progress)
     try:
-        missing = _missing(store, places)
+        refuse_undeclared(store, relations, path)
+        missing = missing_labels(store, places)
         if missing and not add_labels:
             file, line = next(iter(missing.values()))
-            raise InputError(file, line, _unknown_message(missing, path, store))
+            raise InputError(file, line, unknown_labels_message(missing, path, store))
         with store.transaction():
             store.reload_scheme()  # another process may have changed it since: read it again
-            missing = _missing(store, places)
+            refuse_undeclared(store, relations, path)
+            missing = missing_labels(store, places)
             if missing:
                 if not add_labels:
                     file, line = next(iter(missing.values()))
-                    raise InputError(file, line, _unknown_message(missing, path, store))
-                _extend_scheme(store, missing, actor)
+                    raise InputError(file, line, unknown_labels_message(missing, path, store))
+                extend_scheme_with(store, missing, actor)
                 result.added_labels.extend(missing)
             for batch in documents.batches(BATCH_SIZE):
                 try:
@@ -263,14 +275,15 @@ def import_file(
 
 def _parse(
     path: Path, format: str, options: ReadOptions, progress: Progress | None
-) -> tuple[Spool, dict[str, tuple[str, int | None]]]:
-    """Every document of the file, checked and spooled, and where each label first appears.
+) -> tuple[Spool, Places, Places]:
+    """Every document of the file, checked and spooled, and where each label first
+    appears, and each relation of documents read without a line of their own (brat).
 
     Runs before any transaction: a bad record stops the file here, with nothing written.
     """
     spool = Spool()
-    places: dict[str, tuple[str, int | None]] = {}
-    """label -> `(file, line)` where it first appears"""
+    places: Places = {}
+    relations: Places = {}
     try:
         for document in read_file(
             path, options.default_layer, progress, format=format, options=options
@@ -282,24 +295,18 @@ def _parse(
             if new:
                 for label, where in _places(new, path, document, options).items():
                     places.setdefault(label, where)
+            if document.line is None:  # elsewhere the store names the record's line
+                for _, _, name in document.relations:
+                    if name not in relations:
+                        relations[name] = options.relation_lines.get(name, (str(path), None))
             spool.add(document)
     except BaseException:
         spool.close()
         raise
-    return spool, places
+    return spool, places, relations
 
 
-def _missing(
-    store: Store, places: dict[str, tuple[str, int | None]]
-) -> dict[str, tuple[str, int | None]]:
-    """The labels (with where they first appear) that the project's scheme lacks."""
-    known = set(store.scheme.label_names)
-    return {label: where for label, where in places.items() if label not in known}
-
-
-def _places(
-    labels: list[str], path: Path, document: NewDocument, options: ReadOptions
-) -> dict[str, tuple[str, int | None]]:
+def _places(labels: list[str], path: Path, document: NewDocument, options: ReadOptions) -> Places:
     """Each label with the `(file, line)` an error about it names (brat: its .ann line)."""
     places = {label: (str(path), document.line) for label in labels}
     if document.line is None:
@@ -328,42 +335,3 @@ def _encodes(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def _extend_scheme(store: Store, places: dict[str, tuple[str, int | None]], actor: str) -> None:
-    """Add the labels (each with where it appears, for the error) to the project's scheme."""
-    from annotator.errors import SchemeError
-    from annotator.models import check_name
-    from annotator.scheme import extend_scheme
-
-    for name, (file, line) in places.items():
-        try:
-            check_name(name, "label name")
-        except ValueError as exc:
-            raise InputError(file, line, f"cannot add label: {exc}") from exc
-    source = store.meta("scheme_source") or "project"
-    try:
-        text = extend_scheme(store.scheme_text, store.scheme, list(places), source)
-    except SchemeError as exc:
-        raise InputError(*next(iter(places.values())), str(exc)) from exc
-    store.update_scheme(text, source, actor=actor)
-
-
-def _unknown_message(unknown: dict[str, tuple[str, int | None]], path: Path, store: Store) -> str:
-    """Every label the scheme lacks, with the line (and file) where each first appears."""
-    scheme = store.scheme
-
-    def where(file: str, line: int | None) -> str:
-        name = "" if file == str(path) else f"{Path(file).name} "
-        return f" ({name}line {line})" if line is not None else ""
-
-    if len(unknown) == 1:
-        listed = f"unknown label {next(iter(unknown))!r}"
-    else:
-        listed = f"{len(unknown)} unknown labels: " + ", ".join(
-            f"{label!r}{where(*place)}" for label, place in unknown.items()
-        )
-    return (
-        f"{listed} (scheme {scheme.qualified_name} has {', '.join(scheme.label_names)}); "
-        "add them with --add-labels, or rename them in the file"
-    )

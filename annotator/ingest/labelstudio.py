@@ -18,8 +18,12 @@ Every region's `value.text` must equal the document at its offsets: a mismatch n
 file, the task's line and the region, with a hint when the offsets are UTF-16 units
 (`--offsets utf16`). A labels region that cannot be stored (no labels, offsets that are
 not integers, as in HTML/XPath regions, or none) is reported, one note each, with its
-file, line and place. Other result types (choices, relations, ...) are counted in the
-notes. `data.doc_id` becomes the id, other data fields the meta.
+file, line and place. `relation` results link two labels regions of the same annotation
+(`from_id` -> `to_id`, the head first; `direction: left` the other way round), one
+relation per name in `labels`; one without a name, with `direction: bi`, or naming a
+region that was not stored (or that has several labels) is not imported, each named in
+a note. Other result types (choices, ...) are counted in the notes. `data.doc_id` becomes
+the id, other data fields the meta.
 """
 
 from __future__ import annotations
@@ -177,8 +181,8 @@ def _task(
     def fail(reason: str) -> InputError:
         return InputError(str(path), number, reason)
 
-    def drop(where: str, reason: str) -> None:
-        options.notes.append(f"{path}:{number}: {where}: region dropped: {reason}")
+    def drop(where: str, reason: str, kind: str = "region") -> None:
+        options.notes.append(f"{path}:{number}: {where}: {kind} dropped: {reason}")
 
     if not isinstance(task, dict):
         raise fail(f"expected a task object, got {type(task).__name__}")
@@ -193,6 +197,7 @@ def _task(
         key = strings[0]
     text = check_text(data[key], fail)
     spans: list[tuple[str, int, int, str]] = []
+    relations: list[tuple[int, int, str]] = []
     annotations = task.get("annotations")
     if annotations is None:
         annotations = task.get("completions", [])
@@ -206,7 +211,7 @@ def _task(
             continue
         layer = people.layer(annotation, fail)
         what = f"annotations[{index}]"
-        spans += _results(annotation, what, text, layer, options, fail, drop, ignored)
+        _results(annotation, what, text, layer, options, fail, drop, ignored, spans, relations)
     predictions = task.get("predictions")
     if predictions is None:
         predictions = []
@@ -220,7 +225,7 @@ def _task(
             raise fail(f"predictions[{index}]: expected an object")
         what = f"predictions[{index}]"
         layer = options.predictions_layer
-        spans += _results(prediction, what, text, layer, options, fail, drop, ignored)
+        _results(prediction, what, text, layer, options, fail, drop, ignored, spans, relations)
     doc_id = data.get("doc_id")
     source = data.get("source")
     meta = {k: v for k, v in data.items() if k not in (key, "doc_id", "source")}
@@ -231,6 +236,7 @@ def _task(
         meta=meta,
         spans=spans,
         line=number,
+        relations=relations,
     )
 
 
@@ -243,17 +249,27 @@ def _results(
     fail: Any,
     drop: Any,
     ignored: Counter[str],
-) -> list[tuple[str, int, int, str]]:
+    spans: list[tuple[str, int, int, str]],
+    relations: list[tuple[int, int, str]],
+) -> None:
+    """Add the container's spans to `spans` and its relations (indexing `spans`) to
+    `relations`; relation results are read once every region is known (they may come
+    first)."""
     result = container.get("result")
     if result is None:
         result = []
     if not isinstance(result, list):
         raise fail(f"{what}.result must be a list")
-    spans = []
+    stored: dict[Any, list[int]] = {}
+    """region id -> the indexes in `spans` of its spans (one per label)"""
+    links: list[tuple[str, dict[str, Any]]] = []
     for index, region in enumerate(result):
         where = f"{what}.result[{index}]"
         if not isinstance(region, dict):
             raise fail(f"{where}: expected an object")
+        if region.get("type") == "relation":
+            links.append((where, region))
+            continue
         value = region.get("value")
         labels_type = region.get("type") == "labels"
         if not isinstance(value, dict) or ("labels" not in value and not labels_type):
@@ -283,5 +299,38 @@ def _results(
             raise fail(
                 f"{where}: " + mismatch(text, start, end, value["text"], options.offsets, raw)
             )
+        if isinstance(region.get("id"), str | int):
+            stored[region["id"]] = list(range(len(spans), len(spans) + len(labels)))
         spans += [(layer, start, end, label) for label in labels]
-    return spans
+    for where, link in links:
+        relations += _relation(link, where, stored, fail, drop)
+
+
+def _relation(
+    link: dict[str, Any], where: str, stored: dict[Any, list[int]], fail: Any, drop: Any
+) -> list[tuple[int, int, str]]:
+    """`(head, child, label)` per name of a relation result (none when it cannot be kept)."""
+    labels = link.get("labels")
+    if labels is None:
+        labels = []
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+        raise fail(f"{where}: 'labels' must be a list of relation names")
+    direction = link.get("direction", "right")
+    ends = []
+    for key in ("from_id", "to_id"):
+        found = stored.get(link.get(key)) if isinstance(link.get(key), str | int) else None
+        if found is None:
+            drop(where, f"{key} {link.get(key)!r} names no stored labels region", "relation")
+            return []
+        if len(found) != 1:
+            drop(where, f"{key} {link.get(key)!r} is a region of several labels", "relation")
+            return []
+        ends.append(found[0])
+    if not labels:
+        drop(where, "no name in its labels", "relation")
+        return []
+    if direction not in ("right", "left"):
+        drop(where, f"direction {direction!r}: which end is the head?", "relation")
+        return []
+    head, child = ends if direction == "right" else ends[::-1]
+    return [(head, child, label) for label in labels]

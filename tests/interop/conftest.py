@@ -66,3 +66,61 @@ def import_whitespace_edged(
             ]
         )
     return {key: text + tail for key, (text, _) in chosen.items()}
+
+
+LINKED = {
+    "d1": (
+        "Reuters reported that Putin wants Ukraine to cede the eastern Donbas region. 😀 UN "
+        "members would guarantee it.",
+        [
+            ("gold", "Reuters reported", "attribution"),
+            ("gold", "cede the eastern Donbas region", "demand"),
+            ("gold", "Putin wants Ukraine to cede the eastern Donbas region", "opinion"),
+            ("gold", "UN members", "guarantor"),
+            ("alice", "Reuters reported", "attribution"),
+            ("alice", "cede the eastern Donbas region", "demand"),
+        ],
+        [(0, 1, "says"), (0, 2, "says"), (3, 1, "guarantees"), (4, 5, "says")],
+    ),
+    "d2": (
+        "“Kyiv must stay\nneutral,” Lavrov said.",
+        [
+            ("gold", "“Kyiv must stay\nneutral,”", "quote"),
+            ("gold", "Kyiv must stay\nneutral", "demand"),
+            ("gold", "Lavrov said", "attribution"),
+        ],
+        [(2, 0, "says"), (2, 1, "says")],
+    ),
+    "d3": ("Nothing is linked here.", [], []),
+}
+"""Documents with relations: nested ends, an end after an emoji (UTF-16 offsets differ),
+ends across a line break (brat fragments), two layers, a document without spans."""
+
+Linked = tuple[str, str, tuple[int, int, str], tuple[int, int, str], str]
+"""A relation as every format must give it back: document, layer, head, child, name."""
+
+
+def import_linked(store: Store) -> set[Linked]:
+    """`LINKED` into the project; returns its relations as `stored_relations` gives them."""
+    documents = []
+    for doc_id, (text, spans, relations) in LINKED.items():
+        placed = [
+            (layer, text.index(words), text.index(words) + len(words), label)
+            for layer, words, label in spans
+        ]
+        documents.append(NewDocument(text=text, id=doc_id, spans=placed, relations=relations))
+    with store.transaction():
+        store.import_documents(documents)
+    return stored_relations(store)
+
+
+def stored_relations(store: Store, layers: tuple[str, ...] | None = None) -> set[Linked]:
+    """Every relation of the project (of `layers`) by its spans' offsets and labels."""
+    found = set()
+    for document in store.iter_documents():
+        spans = {s.id: (s.start, s.end, s.label) for s in store.spans(document.id)}
+        for relation in store.relation_rows(document.id):
+            if layers is None or relation.layer in layers:
+                head, child = spans[relation.head], spans[relation.child]
+                found.add((document.id, relation.layer, head, child, relation.label))
+    return found

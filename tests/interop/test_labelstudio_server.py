@@ -2,8 +2,8 @@
 
 Export from a project here, import into a running Label Studio (its REST API, as a team
 would script it), export from Label Studio, import that file into a fresh project: every
-annotator's layer must come back with exactly its spans, and gold only from what was
-ground truth. Label Studio names a person by e-mail only (its import resolves
+annotator's layer must come back with exactly its spans and relations, and gold only
+from what was ground truth. Label Studio names a person by e-mail only (its import resolves
 `completed_by: {"email": ...}` against the organisation's members and gives anything
 else to the importing account; its export writes the member's id, or the member with
 e-mail when asked for `annotations__completed_by`), so layers named by e-mail in the
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import export
+from conftest import Linked, export, stored_relations
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -73,6 +73,11 @@ DOCUMENTS: dict[str, tuple[str, list[tuple[str, int, int, str]]]] = {
     ),
     "d3": ("Observers expect nothing soon.", [("bob_at_lab.org", 0, 9, "attribution")]),
 }
+RELATIONS: dict[str, list[tuple[int, int, str]]] = {
+    "d1": [(0, 1, "says")],  # alice's attribution says her demand
+    "d2": [(3, 4, "guarantees")],  # in gold
+}
+"""`(head, child, name)` indexing the document's spans in `DOCUMENTS`."""
 
 
 def _spans_by_layer(store: Store) -> dict[str, set[tuple[str, int, int, str]]]:
@@ -97,10 +102,20 @@ def _project(store: Store) -> None:
     with store.transaction():
         store.import_documents(
             [
-                NewDocument(text=text, id=doc_id, spans=spans)
+                NewDocument(text=text, id=doc_id, spans=spans, relations=RELATIONS.get(doc_id, []))
                 for doc_id, (text, spans) in DOCUMENTS.items()
             ]
         )
+
+
+def _expected_relations() -> set[Linked]:
+    found = set()
+    for doc_id, links in RELATIONS.items():
+        spans = DOCUMENTS[doc_id][1]
+        for head, child, name in links:
+            layer, *first = spans[head]
+            found.add((doc_id, layer, tuple(first), tuple(spans[child][1:]), name))
+    return found  # type: ignore[return-value]
 
 
 # ----------------------------------------------------------------- without a server
@@ -138,6 +153,7 @@ def test_exported_people_come_back_to_their_layers_without_a_server(
 
         import_file(back, Path("ls/tasks.json"))
         assert _spans_by_layer(back) == _expected()
+        assert stored_relations(back) == _expected_relations()
 
 
 # --------------------------------------------------------------------- the server
@@ -301,6 +317,8 @@ def test_label_studio_server_round_trip_keeps_each_person_and_gold(
     assert result.exit_code == 0, result.output
     with Store.open(back_db) as back:
         layers = _spans_by_layer(back)
+        relations = stored_relations(back)
+    assert relations == _expected_relations()  # alice and gold keep their relations
     expected = _expected()
     for layer in PEOPLE:
         assert layers.pop(layer) == expected[layer], layer
