@@ -7,28 +7,32 @@ Planning only, no I/O: the store reads both project files into `Snapshot`s, `pla
 decides, and the store writes the `MergePlan` in one transaction (a failed merge changes
 nothing). The rules:
 
-1. **Schemes.** Identical scheme texts merge. Otherwise every label of the other scheme
-   must exist here, and a scheme that forbids overlap here refuses one that allows it;
-   the error names the labels, and nothing is written.
+1. **Schemes.** Identical scheme texts merge. Otherwise every label and relation of the
+   other scheme must exist here, and a scheme that forbids overlap here refuses one that
+   allows it; the error names them, and nothing is written.
 2. **Documents** match by content hash. A document new here arrives as it is (id, source,
    meta, title, creation time); an id that names another text here refuses the merge.
 3. **Events** keep their identity across copies (`uid`, migration 3). Every event of the
    other file not yet here is appended in the other's order, its document, referenced
    event and span ids translated to this project's; an event already here is never
    copied again, so merging twice changes nothing.
-4. **Spans, per (document, layer)**. The layer's *history* is what undo and redo replay:
-   its span actions, undos and redos. The common prefix of the two histories is where
-   the copies diverged; a side *changed* the layer when its spans now differ from its
-   spans at that point (labelling and undoing it again is no change).
+4. **Spans and relations, per (document, layer)**. The layer's *history* is what undo
+   and redo replay: its span and relation actions, undos and redos. The common prefix of
+   the two histories is where the copies diverged; a side *changed* the layer when its
+   spans or relations now differ from those at that point (labelling and undoing it
+   again is no change). Relations are compared by what they link (both spans' offsets
+   and labels), and belong to their layer: they come and go with it
+   (`annotator.merge_links`).
    - Nothing new from the other side: keep this layer.
    - Only the other side changed: take its spans (a fast forward).
    - Only this side changed, or both ended with the same spans: keep this layer.
    - Both changed (the same annotator edited the same document in both copies): the side
      whose latest edit is later wins the layer (a tie keeps this one). The conflict is
      reported, and recorded in the log with the dropped side's events.
-   Edits are never blended: the kept layer is one side's work as it was left. Spans read
-   from a file carry no events, so no history can speak for them: those only one side
-   holds join the kept layer whichever side wins (with no edits at all, a plain union).
+   Edits are never blended: the kept layer is one side's work as it was left. Spans (and
+   relations) read from a file carry no events, so no history can speak for them: those
+   only one side holds join the kept layer whichever side wins (with no edits at all, a
+   plain union); such a relation joins when both its spans are in the kept layer.
 5. **Undo stays exact.** When the layer's history here would no longer be "what was here,
    then the copied events" (a conflict, or one side's edits dropped), a `merge.layer`
    event records the history to replay from then on: the kept side's events in order.
@@ -51,6 +55,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator import merge_links
 from annotator.errors import SchemeConflictError, StoreError
 from annotator.merge_records import (
     ACTOR,
@@ -63,6 +68,7 @@ from annotator.merge_records import (
     Key,
     MergePlan,
     MergeReport,
+    RelationRec,
     Snapshot,
     SpanRec,
     State,
@@ -75,7 +81,7 @@ __all__ = ["HISTORY_ACTIONS", "check_schemes", "effective_history", "plan_merge"
 
 
 def check_schemes(here_text: str, other_text: str, other_name: str) -> None:
-    """Refuse a scheme whose spans could not live here (SchemeConflictError)."""
+    """Refuse a scheme whose spans or relations could not live here (SchemeConflictError)."""
     if here_text == other_text:
         return
     here = parse_scheme(here_text, "this project's scheme", kept_keys=MOTION_KEYS)
@@ -84,6 +90,13 @@ def check_schemes(here_text: str, other_text: str, other_name: str) -> None:
     if missing:
         raise SchemeConflictError(
             f"{other_name}: its scheme {other.qualified_name} has labels this project's "
+            f"{here.qualified_name} lacks: {', '.join(missing)}; nothing was merged "
+            "(add them here first with `annotator schema migrate`)"
+        )
+    missing = [name for name in other.relation_names if name not in here.relation_names]
+    if missing:
+        raise SchemeConflictError(
+            f"{other_name}: its scheme {other.qualified_name} has relations this project's "
             f"{here.qualified_name} lacks: {', '.join(missing)}; nothing was merged "
             "(add them here first with `annotator schema migrate`)"
         )
@@ -137,7 +150,8 @@ def _overlapping(spans: Sequence[Content]) -> bool:
 
 
 class _SpanIds:
-    """Span ids of one layer of the other file -> ids here: one to one, fresh when new."""
+    """Span (or relation) ids of one layer of the other file -> ids here: one to one,
+    fresh when new."""
 
     def __init__(self, fresh: Callable[[], int]) -> None:
         self.here: dict[int, int] = {}
@@ -150,9 +164,9 @@ class _SpanIds:
         self.here[theirs] = mine
         self.taken.add(mine)
 
-    def match(self, theirs: State, mine: State) -> None:
-        """Pair spans that nothing else paired by what they are (imported spans carry no
-        events, and new spans of one file are not in the other)."""
+    def match(self, theirs: dict[int, Any], mine: dict[int, Any]) -> None:
+        """Pair ids that nothing else paired by what they are (imported spans carry no
+        events, and new spans of one file are not in the other); relations alike."""
         free = {content: span_id for span_id, content in mine.items() if span_id not in self.taken}
         for span_id, content in sorted(theirs.items()):
             if span_id not in self.here and content in free:
@@ -183,6 +197,12 @@ class _Layer:
     conflict: Conflict | None = None
     ids: _SpanIds | None = None
     copied: list[EventRow] = field(default_factory=list)
+    here_links: dict[int, RelationRec] = field(default_factory=dict)
+    there_links: dict[int, RelationRec] = field(default_factory=dict)
+    links: _SpanIds | None = None
+    """relation ids of the other file -> ids here (set with `ids`)"""
+    extra_links: list[tuple[merge_links.LinkContent, RelationRec]] = field(default_factory=list)
+    """event-less relations of the losing side, with what they link"""
 
 
 class _Planner:
@@ -192,6 +212,7 @@ class _Planner:
         self.known = {event.uid: event for event in here.events}
         self.next_event = max(here.event_sequence, 0) + 1
         self.next_span = here.span_sequence + 1
+        self.next_relation = here.relation_sequence + 1
         self.doc_map: dict[int, int] = {}
         self.doc_ids = {doc.seq: doc.id for doc in here.documents}
         self.event_map: dict[int, int] = {}
@@ -202,6 +223,10 @@ class _Planner:
     def fresh_span(self) -> int:
         self.next_span += 1
         return self.next_span - 1
+
+    def fresh_relation(self) -> int:
+        self.next_relation += 1
+        return self.next_relation - 1
 
     def documents(self) -> None:
         by_hash = {doc.text_hash: doc.seq for doc in self.here.documents}
@@ -247,6 +272,10 @@ class _Planner:
         there_by_key = {
             (self.doc_map[doc], layer): spans for (doc, layer), spans in self.other.spans.items()
         }
+        there_links = {
+            (self.doc_map[doc], layer): found
+            for (doc, layer), found in self.other.relations.items()
+        }
         layers: dict[Key, _Layer] = {}
         for key in sorted(theirs_by_key.keys() | there_by_key.keys()):
             layer = _Layer(
@@ -255,6 +284,8 @@ class _Planner:
                 theirs_by_key.get(key, []),
                 self.here.spans.get(key, {}),
                 there_by_key.get(key, {}),
+                here_links=self.here.relations.get(key, {}),
+                there_links=there_links.get(key, {}),
             )
             self.decide(layer)
             layers[key] = layer
@@ -268,7 +299,11 @@ class _Planner:
         layer.history = [e.id for e in eff_mine]
         here_state, there_state = _state(layer.here), _state(layer.there)
         here_content, there_content = set(here_state.values()), set(there_state.values())
-        if not unknown and there_content <= here_content:
+        here_links = merge_links.links_of(layer.here_links)
+        there_links = merge_links.links_of(layer.there_links)
+        here_linked = set(merge_links.contents(here_state, here_links).values())
+        there_linked = set(merge_links.contents(there_state, there_links).values())
+        if not unknown and there_content <= here_content and there_linked <= here_linked:
             return  # the common case of a merge: nothing here to do
         eff_theirs = [e for e in effective_history(layer.theirs) if e.action in HISTORY_ACTIONS]
         common = 0
@@ -279,11 +314,22 @@ class _Planner:
         mine_after, theirs_after = eff_mine[common:], eff_theirs[common:]
         fork_here, fork_there = _rewind(here_state, mine_after), _rewind(there_state, theirs_after)
         layer.ids = self.span_ids(layer, fork_there, fork_here)
+        fork_links = (
+            merge_links.contents(fork_here, merge_links.rewind_links(here_links, mine_after)),
+            merge_links.contents(fork_there, merge_links.rewind_links(there_links, theirs_after)),
+        )
+        layer.links = self.relation_ids(layer, fork_links[1], fork_links[0])
+        forks_linked = set(fork_links[0].values()), set(fork_links[1].values())
         take = False
         if unknown:
-            mine_changed = here_content != set(fork_here.values())
-            theirs_changed = there_content != set(fork_there.values())
-            take = theirs_changed and (not mine_changed or here_content != there_content)
+            mine_changed = (here_content, here_linked) != (set(fork_here.values()), forks_linked[0])
+            theirs_changed = (there_content, there_linked) != (
+                set(fork_there.values()),
+                forks_linked[1],
+            )
+            take = theirs_changed and (
+                not mine_changed or (here_content, here_linked) != (there_content, there_linked)
+            )
             if take and mine_changed:
                 take = self.conflict(layer, mine_after, theirs_after, here_content, there_content)
         # Spans in one fork only came without events (read from a file): they join the
@@ -296,11 +342,25 @@ class _Planner:
             alone = forks[0] - forks[1] - there_content
             layer.extra = [s for s in layer.here.values() if s[1:4] in alone]
             self.check_overlap(layer, there_state)
+            loose = forks_linked[0] - forks_linked[1] - there_linked
+            linked_here = merge_links.contents(here_state, here_links)
+            layer.extra_links = [
+                (linked_here[r.id], r)
+                for r in layer.here_links.values()
+                if linked_here[r.id] in loose
+            ]
         else:
             layer.dropped = [e.uid for e in theirs_after]
             alone = forks[1] - forks[0] - here_content
             layer.extra = [s for s in layer.there.values() if s[1:4] in alone]
             self.check_overlap(layer, here_state)
+            loose = forks_linked[1] - forks_linked[0] - here_linked
+            linked_there = merge_links.contents(there_state, there_links)
+            layer.extra_links = [
+                (linked_there[r.id], r)
+                for r in layer.there_links.values()
+                if linked_there[r.id] in loose
+            ]
 
     def conflict(
         self,
@@ -338,6 +398,23 @@ class _Planner:
         ):
             layer.extra = []
 
+    def relation_ids(
+        self, layer: _Layer, there: dict[int, merge_links.LinkContent], here: dict[int, Any]
+    ) -> _SpanIds:
+        """Pair relation ids by the events both files hold, then by what they link."""
+        ids = _SpanIds(self.fresh_relation)
+        for event in layer.theirs:
+            mine = self.known.get(event.uid)
+            if mine is not None and event.action in HISTORY_ACTIONS:
+                for theirs_id, mine_id in zip(
+                    merge_links.relation_ids_of(event),
+                    merge_links.relation_ids_of(mine),
+                    strict=False,
+                ):
+                    ids.pair(theirs_id, mine_id)
+        ids.match(there, here)
+        return ids
+
     def span_ids(self, layer: _Layer, there: State, here: State) -> _SpanIds:
         """Pair span ids by the events both files hold, then by content at the fork."""
         ids = _SpanIds(self.fresh_span)
@@ -358,9 +435,11 @@ class _Planner:
             layer = None if doc is None or event.layer is None else layers.get((doc, event.layer))
             span_id, before, after = event.span_id, event.before, event.after
             if layer is not None and event.action in HISTORY_ACTIONS:
-                assert layer.ids is not None  # a layer with new history events has its ids
+                # a layer with new history events has its ids
+                assert layer.ids is not None and layer.links is not None
                 span_id = None if span_id is None else layer.ids(span_id)
-                before, after = _with_id(before, layer.ids), _with_id(after, layer.ids)
+                before = merge_links.translated(before, layer.ids, layer.links)
+                after = merge_links.translated(after, layer.ids, layer.links)
             elif event.action == LAYER_MARK and after:
                 record = json.loads(after)
                 record["history"] = [self.event_map[i] for i in record["history"]]
@@ -382,7 +461,7 @@ class _Planner:
         """Rows that turn each layer into what was decided; a changed span is re-added."""
         report = self.plan.report
         for key, layer in layers.items():
-            if not layer.take and not layer.extra:
+            if not layer.take and not layer.extra and not layer.extra_links:
                 continue
             assert layer.ids is not None
             ids = layer.ids
@@ -408,6 +487,33 @@ class _Planner:
             ):
                 if changed:
                     counts[key[1]] = counts.get(key[1], 0) + changed
+            self.relations(key, layer, {span_id: span[1:4] for span_id, span in final.items()})
+
+    def relations(self, key: Key, layer: _Layer, spans: State) -> None:
+        """A rewritten layer's relations: all it had here go first (before their spans
+        change), the kept side's and the joining ones are written after its spans."""
+        assert layer.ids is not None and layer.links is not None
+        ids, links = layer.ids, layer.links
+        if layer.take:
+            kept = [
+                (links(r.id), r._replace(id=links(r.id), head=ids(r.head), child=ids(r.child)))
+                for r in layer.there_links.values()
+            ]
+        else:
+            kept = [(r.id, r) for r in layer.here_links.values()]
+        final = merge_links.final_relations(kept, layer.extra_links, spans, self.fresh_relation)
+        self.plan.relation_deletes += list(layer.here_links)
+        self.plan.relation_inserts += [(rid, *key, r) for rid, r in final.items()]
+        here_links = merge_links.links_of(layer.here_links)
+        before = set(merge_links.contents(_state(layer.here), here_links).values())
+        after = set(merge_links.contents(spans, merge_links.links_of(final)).values())
+        report = self.plan.report
+        for counts, changed in (
+            (report.relations_added, len(after - before)),
+            (report.relations_removed, len(before - after)),
+        ):
+            if changed:
+                counts[key[1]] = counts.get(key[1], 0) + changed
 
     def marks(self, layers: dict[Key, _Layer]) -> None:
         """Rule 5: record the history to replay where the default would be wrong."""
@@ -472,15 +578,6 @@ class _Planner:
                 report.assignments_updated += 1
 
 
-def _with_id(state: str | None, ids: _SpanIds) -> str | None:
-    if not state:
-        return state
-    record = json.loads(state)
-    if "id" in record:
-        record["id"] = ids(record["id"])
-    return json.dumps(record, ensure_ascii=False)
-
-
 def _earliest(a: str | None, b: str | None) -> str | None:
     return min(a, b) if a is not None and b is not None else a or b
 
@@ -524,6 +621,8 @@ def plan_merge(
     plan = planner.plan
     if planner.next_span - 1 > here.span_sequence:
         plan.span_sequence = planner.next_span - 1
+    if planner.next_relation - 1 > here.relation_sequence:
+        plan.relation_sequence = planner.next_relation - 1
     report = plan.report
     if report.changed:
         summary = {

@@ -24,6 +24,8 @@ Key = tuple[int, str]
 Content = tuple[int, int, str]
 State = dict[int, Content]
 """span id -> (start, end, label)"""
+Links = dict[int, tuple[int, int, str]]
+"""relation id -> (head span id, child span id, label)"""
 Row = TypeVar("Row", bound=tuple[Any, ...])
 
 
@@ -48,6 +50,15 @@ class SpanRec(NamedTuple):
     updated: str
     origin: str | None = None
     """the suggestion source an accepted span came from (files before migration 6: None)"""
+
+
+class RelationRec(NamedTuple):
+    id: int
+    head: int
+    child: int
+    label: str
+    created: str
+    updated: str
 
 
 class AssignmentRow(NamedTuple):
@@ -88,6 +99,9 @@ class Snapshot:
     span_sequence: int
     """The highest span id ever handed out (AUTOINCREMENT never reuses one)."""
     event_sequence: int
+    relations: dict[Key, dict[int, RelationRec]] = field(default_factory=dict)
+    relation_sequence: int = 0
+    """The highest relation id ever handed out."""
 
 
 @dataclass
@@ -125,6 +139,8 @@ class MergeReport:
     """(document, layer) pairs whose spans now come from the other file."""
     spans_added: dict[str, int] = field(default_factory=dict)
     spans_removed: dict[str, int] = field(default_factory=dict)
+    relations_added: dict[str, int] = field(default_factory=dict)
+    relations_removed: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """Rows of the other file left out as invalid (an import would refuse them), in words."""
@@ -139,6 +155,8 @@ class MergeReport:
             or self.events_copied
             or self.spans_added
             or self.spans_removed
+            or self.relations_added
+            or self.relations_removed
         )
 
 
@@ -154,6 +172,11 @@ class MergePlan:
     span_inserts: list[tuple[int, int, str, SpanRec]] = field(default_factory=list)
     """(id here, document seq, layer, span as in the other file)"""
     span_sequence: int | None = None
+    relation_deletes: list[int] = field(default_factory=list)
+    """Relations of the layers the merge rewrites, removed before their spans change."""
+    relation_inserts: list[tuple[int, int, str, RelationRec]] = field(default_factory=list)
+    """(id here, document seq, layer, relation with span ids already here), written last"""
+    relation_sequence: int | None = None
     assignment_inserts: list[tuple[int, str, AssignmentRow]] = field(default_factory=list)
     assignment_updates: list[tuple[int, str, AssignmentRow]] = field(default_factory=list)
 

@@ -48,7 +48,7 @@ def merge(
 
 
 def summary(report: MergeReport) -> str:
-    """The counts as plain lines, then spans per layer as a table."""
+    """The counts as plain lines, then spans (and relations) per layer as a table."""
     lines = [
         f"documents added: {report.documents_added}",
         f"annotators added: {report.annotators_added}",
@@ -57,15 +57,13 @@ def summary(report: MergeReport) -> str:
         f"layers taken from {report.source}: {report.layers_taken}",
         f"conflicts: {len(report.conflicts)}",
     ]
-    layers = sorted(report.spans_added.keys() | report.spans_removed.keys())
+    counts = [report.spans_added, report.spans_removed]
+    headers = ["layer", "spans added", "spans removed"]
+    if report.relations_added or report.relations_removed:
+        counts += [report.relations_added, report.relations_removed]
+        headers += ["relations added", "relations removed"]
+    layers = sorted(set().union(*counts))
     if layers:
-        rows = [
-            [
-                layer,
-                str(report.spans_added.get(layer, 0)),
-                str(report.spans_removed.get(layer, 0)),
-            ]
-            for layer in layers
-        ]
-        lines += ["", table(rows, ["layer", "spans added", "spans removed"])]
+        rows = [[layer, *(str(found.get(layer, 0)) for found in counts)] for layer in layers]
+        lines += ["", table(rows, headers)]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """What a merge accepts from the other file: every row checked as an import checks it.
 
 The other file may be hand-made or hand-edited: spans past the end of their text,
-labels outside the scheme, layer names the CLI refuses (escape bytes that would reach
+labels outside the scheme, relations the scheme does not declare or that do not fit
+their spans, layer names the CLI refuses (escape bytes that would reach
 the terminal), JSON that does not parse, events of its own project. `validated` returns
 the snapshot without those rows, and one plain line per thing it left out; what depends
 on a row left out (a document's spans and events, an undo of a dropped edit) goes too.
@@ -15,7 +16,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from annotator.merge_records import DocRow, EventRow, Snapshot, SpanRec
+from annotator.merge_records import DocRow, EventRow, RelationRec, Snapshot, SpanRec
 from annotator.models import (
     EVENT_ACTIONS,
     GOLD,
@@ -70,6 +71,7 @@ class _Validator:
         self.other = other
         self.stamp = stamp
         self.labels = set(scheme.label_names)
+        self.scheme = scheme
         self.problems: list[str] = []
         self.lengths: dict[int, int] = {}
         self.ids: dict[int, str] = {}
@@ -139,12 +141,56 @@ class _Validator:
                 kept[(doc, layer)] = good
         return kept
 
+    def relations(
+        self, spans: dict[tuple[int, str], dict[int, SpanRec]]
+    ) -> dict[tuple[int, str], dict[int, RelationRec]]:
+        """The other file's relations whose spans were kept and that the scheme fits."""
+        kept: dict[tuple[int, str], dict[int, RelationRec]] = {}
+        for (doc, layer), found in self.other.relations.items():
+            ends = spans.get((doc, layer), {})
+            for relation_id, relation in found.items():
+                head, child = ends.get(relation.head), ends.get(relation.child)
+                if head is None or child is None:
+                    problem: str | None = "one of its spans is missing or was skipped"
+                else:
+                    problem = self.link_problem(relation.label, head.label, child.label)
+                if problem is None:
+                    kept.setdefault((doc, layer), {})[relation_id] = relation._replace(
+                        created=_time(relation.created, self.stamp),
+                        updated=_time(relation.updated, self.stamp),
+                    )
+                elif doc in self.ids:
+                    self.skip(
+                        f"relation {relation_id} of {self.ids[doc]!r}, layer {layer}: {problem}"
+                    )
+        return kept
+
+    def link_problem(self, label: Any, head: str | None, child: str | None) -> str | None:
+        if label not in self.scheme.relation_names:
+            return f"relation {label!r} is not in this project's scheme"
+        if head is None or child is None:
+            return None  # an event's state: its spans are checked where they are written
+        return self.scheme.relation(label).misfit(head, child)
+
     def state_problem(self, doc: int, text: str | None) -> str | None:
         if not text:
             return None
         state = _json_object(text)
         if state is None:
             return "its span state is not a JSON object"
+        linked = [state] if "relation" in state else state.get("relations", [])
+        if not isinstance(linked, list):
+            return "its span state lists relations that do not parse"
+        for record in linked:
+            if not isinstance(record, dict) or not all(
+                isinstance(record.get(key), int) for key in ("relation", "head", "child")
+            ):
+                return "its relation state has no relation or span ids"
+            problem = self.link_problem(record.get("label"), None, None)
+            if problem is not None:
+                return problem
+        if "relation" in state:
+            return None
         if not isinstance(state.get("id"), int):
             return "its span state has no span id"
         return self.span_problem(doc, state.get("start"), state.get("end"), state.get("label"))
@@ -223,6 +269,7 @@ def validated(other: Snapshot, scheme: Scheme, stamp: str) -> tuple[Snapshot, li
             )
         else:
             check.skip(f"assignment of document {doc} to {annotator!r} (status {row.status!r})")
+    relations = check.relations(spans)
     events = check.events()
     problems = check.problems
     if len(problems) > LIMIT:
@@ -237,5 +284,7 @@ def validated(other: Snapshot, scheme: Scheme, stamp: str) -> tuple[Snapshot, li
         events=events,
         span_sequence=other.span_sequence,
         event_sequence=other.event_sequence,
+        relations=relations,
+        relation_sequence=other.relation_sequence,
     )
     return cleaned, problems

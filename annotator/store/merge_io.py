@@ -2,12 +2,8 @@
 
 The rules live in `annotator.merge` (pure planning, no I/O); this part turns both files
 into `Snapshot`s and writes the resulting `MergePlan` in an order that keeps every
-foreign key satisfied.
-
-Relations are not merged yet: the planner compares layers by their spans alone, so a
-layer's relations could be dropped or left pointing at spans the merge replaces. Rather
-than lose them silently, a merge is refused when the other file holds relations (or
-their events), and when it would change a layer that holds relations here.
+foreign key satisfied: a rewritten layer's relations go before its spans change and
+come back after them.
 """
 
 from __future__ import annotations
@@ -24,10 +20,11 @@ from annotator.merge_records import (
     EventRow,
     MergePlan,
     MergeReport,
+    RelationRec,
     Snapshot,
     SpanRec,
 )
-from annotator.models import MOTION_KEYS, RELATION_ACTIONS
+from annotator.models import MOTION_KEYS
 from annotator.scheme import parse_scheme
 from annotator.store.check import check, refuse_damage
 from annotator.store.connection import Connection, now
@@ -62,8 +59,6 @@ def read_source(path: Path) -> Snapshot:
             f"{path}",
             "nothing was merged",
         )
-        if version >= RELATIONS_MIGRATION:
-            _refuse_their_relations(db, path)
         return snapshot(db, path.name, texts=True)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a readable SQLite database: {exc}") from exc
@@ -72,42 +67,7 @@ def read_source(path: Path) -> Snapshot:
 
 
 RELATIONS_MIGRATION = 7
-"""The migration that added the `relations` table."""
-_RELATION_EVENTS = ",".join(f"'{action.value}'" for action in sorted(RELATION_ACTIONS))
-
-
-def _refuse_their_relations(db: Connection, path: Path) -> None:
-    rows = db.one("SELECT count(*) FROM relations")
-    events = db.one(f"SELECT count(*) FROM events WHERE action IN ({_RELATION_EVENTS})")
-    if rows or events:
-        raise StoreError(
-            f"{path}: it holds relations ({rows} now, {events} relation events); "
-            "`annotator merge` cannot carry relations yet, and nothing was merged"
-        )
-
-
-def _refuse_touching_relations(db: Connection, plan: MergePlan, other: Path) -> None:
-    """A layer here with relations (or their events) that the plan would change."""
-    touched = {(doc, layer) for _id, doc, layer, _span in plan.span_inserts}
-    touched |= {(e.doc, e.layer) for e in plan.events if e.doc is not None and e.layer}
-    for first in range(0, len(plan.span_deletes), 400):
-        chunk = plan.span_deletes[first : first + 400]
-        marks = ",".join("?" * len(chunk))
-        touched |= set(db.execute(f"SELECT doc, layer FROM spans WHERE id IN ({marks})", chunk))
-    linked = db.execute(
-        "SELECT doc, layer FROM relations UNION "
-        f"SELECT doc, layer FROM events WHERE action IN ({_RELATION_EVENTS})"
-    ).fetchall()
-    clash = sorted(set(linked) & touched)
-    if clash:
-        doc, layer = clash[0]
-        doc_id = db.one("SELECT id FROM documents WHERE seq = ?", (doc,))
-        raise StoreError(
-            f"{other}: the merge would change layer {layer!r} of document {doc_id!r}"
-            + (f" (and {len(clash) - 1} more)" if len(clash) > 1 else "")
-            + ", which holds relations here; `annotator merge` cannot carry relations "
-            "yet, and nothing was merged"
-        )
+"""The migration that added the `relations` table (an older file has none)."""
 
 
 def _stored_scheme(db: Connection) -> str:
@@ -138,6 +98,14 @@ def snapshot(conn: sqlite3.Connection | Connection, name: str, *, texts: bool) -
         )
     )
     sequences = dict(q("SELECT name, seq FROM sqlite_sequence").fetchall())
+    relations: dict[tuple[int, str], dict[int, RelationRec]] = {}
+    highest = 0
+    if version >= RELATIONS_MIGRATION:
+        for doc, layer, *relation in q(
+            "SELECT doc, layer, id, head, child, label, created, updated FROM relations ORDER BY id"
+        ):
+            relations.setdefault((doc, layer), {})[relation[0]] = RelationRec._make(relation)
+            highest = max(highest, relation[0])
     return Snapshot(
         name=name,
         scheme_text=scheme[0] if scheme else "",
@@ -164,6 +132,8 @@ def snapshot(conn: sqlite3.Connection | Connection, name: str, *, texts: bool) -
             sequences.get("spans", 0), q("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]
         ),
         event_sequence=max(sequences.get("events", 0), events[-1].id if events else 0),
+        relations=relations,
+        relation_sequence=max(sequences.get("relations", 0), highest),
     )
 
 
@@ -177,7 +147,6 @@ def merge(db: Connection, other: Path, *, dry_run: bool, new_uid: Callable[[], s
         theirs, skipped = validated(theirs, scheme, stamp)
         plan = plan_merge(here, theirs, stamp=stamp, new_uid=new_uid)
         plan.report.skipped = skipped
-        _refuse_touching_relations(db, plan, other)
         if not dry_run:
             with db.transaction(subject=other, what="the merge", outcome="nothing was merged"):
                 apply(db, plan)
@@ -198,24 +167,28 @@ def apply(db: Connection, plan: MergePlan) -> None:
         "layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         plan.events,
     )
+    write("DELETE FROM relations WHERE id = ?", [(i,) for i in plan.relation_deletes])
     write("DELETE FROM spans WHERE id = ?", [(span_id,) for span_id in plan.span_deletes])
     write(
         'INSERT INTO spans (id, doc, layer, start, "end", label, created, updated, origin) '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(i, doc, layer, *span[1:]) for i, doc, layer, span in plan.span_inserts],
     )
-    if plan.span_sequence is not None:
-        # Ids handed to spans that only live in copied events (added, then deleted) must
-        # never be handed out again: undo would bring those spans back under them.
+    write(
+        "INSERT INTO relations (id, doc, layer, head, child, label, created, updated) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(i, doc, layer, *relation[1:]) for i, doc, layer, relation in plan.relation_inserts],
+    )
+    # Ids handed to spans (relations) that only live in copied events (added, then
+    # deleted) must never be handed out again: undo would bring them back under them.
+    for table, highest in (("spans", plan.span_sequence), ("relations", plan.relation_sequence)):
+        if highest is None:
+            continue
         cursor = db.execute(
-            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'spans'",
-            (plan.span_sequence,),
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (highest, table)
         )
         if not cursor.rowcount:
-            db.execute(
-                "INSERT INTO sqlite_sequence (name, seq) VALUES ('spans', ?)",
-                (plan.span_sequence,),
-            )
+            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, highest))
     write(
         "INSERT INTO assignments (doc, annotator, status, assigned, started, finished, "
         "seconds) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,5 +1,6 @@
 """Relations in the store: the rules on every write path, the event log, undo and redo on
-the span's stack, deletion with a span, `check`, scheme changes, merge and backup."""
+the span's stack, deletion with a span, `check`, scheme changes and backup (merge:
+test_merge_relations)."""
 
 from __future__ import annotations
 
@@ -365,33 +366,6 @@ def test_a_v1_project_moves_to_v2_with_schema_migrate(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "migrate", "builtin:negotiation-v9", "--db", str(db)])
     assert result.exit_code == 1
     assert "no such built-in scheme" in result.stderr
-
-
-def test_merge_refuses_relations_rather_than_dropping_them(
-    store: Store, doc: str, tmp_path: Path
-) -> None:
-    head = span(store, "alice", REPORTED, "attribution")
-    child = span(store, "alice", CEDE, "demand")
-    copy = tmp_path / "laptop.db"
-    store.backup(copy)
-    with Store.open(copy) as laptop:
-        made = laptop.add_relation(head, child, "says")
-    with pytest.raises(StoreError, match="cannot carry relations yet, and nothing was merged"):
-        store.merge(copy)
-    assert store.relations("d1") == []
-    with Store.open(copy) as laptop:  # its relation event stays even when the relation goes
-        laptop.delete_relation(made.id)
-    with pytest.raises(StoreError, match="relation events"):
-        store.merge(copy)
-    # This side holds relations in a layer the other file changed: refused as well.
-    store.add_relation(head, child, "says")
-    with Store.create(tmp_path / "fresh.db", store.scheme_text, "x") as fresh:
-        fresh.import_documents([NewDocument(text=TEXT, id="d1")])
-        fresh.add_span("d1", "alice", *SAID, "attribution")
-        fresh_path = fresh.path
-    with pytest.raises(StoreError, match="would change layer 'alice' of document 'd1'"):
-        store.merge(fresh_path)
-    assert len(store.relations("d1")) == 1
 
 
 def test_a_backup_holds_the_relations(store: Store, doc: str, tmp_path: Path) -> None:
