@@ -72,6 +72,6 @@ def _run(store: Store, annotator: str, doc: str | None) -> None:
     from annotator.tui import make_app
 
     try:
-        make_app(store, annotator, open_doc=doc).run()
+        make_app(store, annotator, open_doc=doc, suggest=True).run()
     finally:
         store.close()

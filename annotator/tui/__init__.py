@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
 
 def make_app(
-    store: Store, annotator: str, open_doc: str | None = None, *, review: bool = False
+    store: Store,
+    annotator: str,
+    open_doc: str | None = None,
+    *,
+    review: bool = False,
+    suggest: bool = False,
 ) -> AnnotatorApp:
     """The workbench on an open project, as `annotator`; `open_doc` opens that document.
 
@@ -25,13 +30,16 @@ def make_app(
         open_doc: A document id to open at once; the queue is built when the annotator
             goes back to it (in the review: the document of the queue to start with).
         review: Adjudicate into the gold layer (`annotator review`) instead of labelling.
+        suggest: Work for the suggestions in the background: compute the quick sources
+            (patterns, lexicon) for a document opened without any, and retrain the model
+            after documents are marked done. Stored suggestions are shown either way.
 
     Returns:
         The app, ready for `run()` or `run_test()`.
     """
     from annotator.tui.app import AnnotatorApp
 
-    return AnnotatorApp(store, annotator, open_doc=open_doc, review=review)
+    return AnnotatorApp(store, annotator, open_doc=open_doc, review=review, suggest=suggest)
 
 
 __all__ = ["make_app"]

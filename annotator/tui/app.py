@@ -29,6 +29,8 @@ from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.screens.help import HelpScreen, bindings_of
 from annotator.tui.screens.queue import QueueScreen
+from annotator.tui.screens.suggesting import SuggestingScreen
+from annotator.tui.suggestion_keys import Suggesting
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.virtual_list import VirtualList
 
@@ -47,6 +49,11 @@ HELP_NOTES = (
     "first (+: more than fit), so labels stay apart without colour. Overlaps: the innermost "
     "span shows its colour and nested text is underlined. Tab walks through the spans, "
     "outer ones included; clicking a spot again steps outwards.\n"
+    "Suggestions: spans a machine proposes (from patterns, from what the team labelled, from "
+    "a model trained on it) are drawn in italics in their label's colour, with ? in the "
+    "margin; the status line names the source and score of the one under the cursor. > "
+    "selects the next one, Y accepts it (or a label key, as that label), N rejects it; "
+    "motions correct its edges first. Accepted, it is a span like any other.\n"
     "Text is shown exactly as stored: control characters appear as symbols (ESC as ␛), "
     "invisible or direction-changing ones as �. A blank row between long paragraphs is "
     "spacing, not text.\n"
@@ -74,10 +81,16 @@ class AnnotatorApp(App[None]):
     ]
 
     def __init__(
-        self, store: Store, annotator: str, open_doc: str | None = None, review: bool = False
+        self,
+        store: Store,
+        annotator: str,
+        open_doc: str | None = None,
+        review: bool = False,
+        suggest: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
+        self.suggesting = Suggesting(compute=suggest)
         self.annotator = annotator
         self.open_doc = open_doc
         self.review = review
@@ -191,7 +204,8 @@ class AnnotatorApp(App[None]):
         except StoreError as exc:
             self.notify(str(exc), title="Cannot open the document", severity="error")
             return False
-        self.push_screen(self.annotate_screen_class(self.store, self.annotator, doc_id))
+        screen = self.annotate_screen_class(self.store, self.annotator, doc_id, self.suggesting)
+        self.push_screen(screen)
         return True
 
     # ------------------------------------------------------------------- counts
@@ -284,6 +298,7 @@ class AnnotatorApp(App[None]):
             ("Moving and selecting in the text", bindings_of(DocumentView)),
             ("Labelling (the scheme's keys)", bindings_of(self.annotate_screen_class)),
             ("Spans and documents", bindings_of(AnnotateScreen)),
+            ("Suggestions", bindings_of(SuggestingScreen)),
             agreement,
             ("Everywhere", bindings_of(AnnotatorApp)),
         ]
@@ -292,8 +307,8 @@ class AnnotatorApp(App[None]):
         if isinstance(self.screen, QueueScreen):
             sections.insert(0, queue)
         elif isinstance(self.screen, AgreementScreen):
-            sections.insert(0, sections.pop(3))
-            sections.insert(4, queue)
+            sections.insert(0, sections.pop(4))
+            sections.insert(5, queue)
         else:
-            sections.insert(3, queue)
+            sections.insert(4, queue)
         self.push_screen(HelpScreen(sections, HELP_NOTES))

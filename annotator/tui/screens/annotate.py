@@ -18,16 +18,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from annotator.errors import StoreError
-from annotator.models import Document, Scheme, Span, SpanKey, Status
+from annotator.models import Document, Scheme, Span, Status
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
 from annotator.tui.label_keys import with_labels
 from annotator.tui.messages import CountsWanted, QueueCounted, QueueWanted
 from annotator.tui.screens.choosers import label_chooser
 from annotator.tui.screens.editing import editing_bindings
-from annotator.tui.screens.progress import ProgressScreen
+from annotator.tui.screens.suggesting import SuggestingScreen
 from annotator.tui.span_index import SpanRef
 from annotator.tui.span_writer import OwnLayerWriter
+from annotator.tui.suggestion_keys import Suggesting
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.legend import Guidelines, LabelLegend, LegendLine
@@ -39,7 +40,7 @@ from annotator.tui.widgets.status_line import StatusLine
 FLUSH_SECONDS = 30.0
 
 
-class AnnotateScreen(ProgressScreen):
+class AnnotateScreen(SuggestingScreen):
     """Label one document; move on to the next."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,8 +92,10 @@ class AnnotateScreen(ProgressScreen):
         Binding("y", "app.agreement", "Agreement", show=False),
     ]
 
-    def __init__(self, store: Store, annotator: str, doc_id: str) -> None:
-        super().__init__(store, OwnLayerWriter(store, annotator))
+    def __init__(
+        self, store: Store, annotator: str, doc_id: str, suggesting: Suggesting | None = None
+    ) -> None:
+        super().__init__(store, OwnLayerWriter(store, annotator), suggesting)
         self.annotator = annotator
         self.doc_id: str = doc_id
         self.doc: Document | None = None
@@ -226,6 +229,8 @@ class AnnotateScreen(ProgressScreen):
             self.notify(str(exc), title="Not saved", severity="error")
             return
         word = "done" if status == Status.DONE else "skipped"
+        if status == Status.DONE:
+            self._marked_done()
         if following is None:
             self.notify(f"Marked {word}. Nothing left to do in the queue.", title="All done")
             self.post_message(CountsWanted(self))
@@ -257,6 +262,7 @@ class AnnotateScreen(ProgressScreen):
         self.query_one("#spans-title", Static).update(f"Spans ({len(self.spans)})")
         self._refresh_history()
         self._show_header()
+        self.show_suggestions()
         self._cursor_changed()
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
@@ -324,26 +330,6 @@ class AnnotateScreen(ProgressScreen):
         self.flash(f"{message} {self._text(updated)}", "$text-success")
 
     # ---------------------------------------------------------------- labelling
-
-    def action_label(self, name: str) -> None:
-        target = self.view.target()
-        if target is None:
-            self.flash("Nothing to label here: move onto a word, or select some text")
-            return
-        key = SpanKey(*target, name)
-        existed = any(span.key == key for span in self.spans.values())
-        stored = self._write(lambda: self.writer.add(self.doc_id, key))
-        if stored is None:
-            return
-        span = SpanRef.of(stored)
-        self.spans[span.id] = span
-        self._spans_changed(focus=span.id, reload_view=True)
-        # The selection is used up; the next span most likely starts at the next word.
-        self.view.move_past(span.end)
-        if existed:
-            self.flash(f"Already labelled {name} here")
-        else:
-            self.flash(f"labelled {name} {self._text(span)}", "$text-success")
 
     def action_delete_span(self) -> None:
         self._with_target("Delete which span?", self._delete)

@@ -11,6 +11,7 @@ cursor, selection or focus changed (`CursorMoved`, up); it never touches the sto
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual import events
@@ -20,6 +21,7 @@ from textual.message import Message
 from annotator.tui import cursor as moves
 from annotator.tui.cursor import Selection
 from annotator.tui.motions import MOTION_BINDINGS, Motions
+from annotator.tui.span_index import SpanIndex, SpanLike
 from annotator.tui.widgets.document_canvas import DocumentCanvas
 from annotator.tui.widgets.row_painter import GUTTER
 
@@ -29,6 +31,8 @@ STEPPED = frozenset({"left", "right", "up", "down"})
 
 class DocumentView(DocumentCanvas):
     """Word-wrapped document text with spans, a token cursor and a selection."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"document-view--ghost"}  # with the canvas's
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move('left')", "Previous token", show=False),
@@ -111,6 +115,19 @@ class DocumentView(DocumentCanvas):
     def take_key(self, event: events.Key) -> bool:
         """A key for a motion in progress (a count, a hint tag, a character to find)."""
         return self.motions.take(event)
+
+    @property
+    def ghosts(self) -> SpanIndex:
+        """The suggestions drawn as ghosts: shown, never acted on by the view's keys."""
+        return self._painter.ghosts
+
+    def set_ghosts(self, suggestions: Sequence[SpanLike]) -> None:
+        """Draw these suggestions as ghosts instead of the ones before (none: no ghosts)."""
+        if not suggestions and not self._painter.ghosts.spans:
+            return
+        self._painter.ghosts = SpanIndex(suggestions)
+        self._cache.clear()
+        self.refresh()
 
     # ---------------------------------------------------------------- motions
 

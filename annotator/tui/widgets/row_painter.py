@@ -9,6 +9,11 @@ colour: that way labels stay apart where colours do not (NO_COLOR, a 16-colour t
 a colour-blind reader), and a span hidden under an inner one is still named. Label colours
 are data from the scheme, which is why they are the only colours computed here; every
 other style comes from the view's component classes in `app.tcss`.
+
+Suggestions (`ghosts`: proposals not yet in the layer) are drawn apart from spans in every
+colour system: no background, the text in its label's colour and in the view's ghost
+style (italic), and a `?` in a free place of the gutter. Under NO_COLOR the italics and
+the `?` remain, while spans keep their keys and greys.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from textual.color import Color
 from textual.strip import Strip
 
 from annotator.tui.label_tints import UNKNOWN, LabelTints
+from annotator.tui.span_index import SpanIndex
 from annotator.tui.widgets.overlay import overlay_style
 
 if TYPE_CHECKING:
@@ -30,6 +36,8 @@ if TYPE_CHECKING:
 GUTTER = 3
 MORE = "+"
 """In the gutter: more labels on the row than it has room for."""
+GHOST = "?"
+"""In the gutter: a suggestion on the row (where the span keys leave room)."""
 
 Range = tuple[int, int]
 # What overlays a row: selection, cursor token, focused span and its label, search matches.
@@ -43,6 +51,8 @@ class RowPainter:
         self.view = view
         self.styles: dict[object, Style] = {}
         self._tints: LabelTints | None = None
+        self.ghosts = SpanIndex()
+        """Suggestions to draw as ghosts (the view clears its strip cache when they change)."""
 
     def clear(self) -> None:
         """Forget the styles (the theme, the widget's style or the labels changed)."""
@@ -81,6 +91,13 @@ class RowPainter:
         for found in (selection, caret, focus, *matches):
             if found is not None:
                 cuts.update(found)
+        ghosts = self.ghosts
+        ghostly: dict[str, None] = {}  # the labels of the suggestions on this row
+        if ghosts.spans:
+            for ghost_start, ghost_end, covering in ghosts.runs(start, end):
+                if covering:
+                    cuts.update((ghost_start, ghost_end))
+                    ghostly.update(dict.fromkeys(span.label for span in covering))
         drawn_any = False
         segments: list[Segment] = []
         labels: dict[str, None] = {}  # the labels on this row, in order, outer spans first
@@ -95,6 +112,7 @@ class RowPainter:
                 if not drawn:
                     continue
                 drawn_any = True
+                ghost = ghosts.at(piece_start) if ghostly else ()
                 style = self._style(
                     inner,
                     nested,
@@ -102,15 +120,21 @@ class RowPainter:
                     _inside(piece_start, selection),
                     _inside(piece_start, caret),
                     any(_inside(piece_start, found) for found in matches),
+                    ghost[0].label if ghost else None,
                 )
                 segments.append(Segment(drawn, style))
         if caret is not None and (caret[0] >= end or not drawn_any):
             # The cursor is on something not drawn (a line break): show it after the text.
             segments.append(Segment(" ", self._style(None, False, None, False, True, False)))
-        return Strip([*self._gutter(list(labels)), *segments]).adjust_cell_length(width, base)
+        gutter = self._gutter(list(labels), next(iter(ghostly), None))
+        return Strip([*gutter, *segments]).adjust_cell_length(width, base)
 
-    def _gutter(self, labels: list[str]) -> list[Segment]:
-        """The keys of the row's labels; the last place says `+` when more do not fit."""
+    def _gutter(self, labels: list[str], ghost: str | None = None) -> list[Segment]:
+        """The keys of the row's labels; the last place says `+` when more do not fit.
+
+        A place the keys leave free shows `?` when a suggestion (of label `ghost`) is on
+        the row.
+        """
         base = self.base
         room = GUTTER - 1
         marks: list[Segment] = []
@@ -119,6 +143,8 @@ class RowPainter:
             marks.append(Segment(key, self._mark_style(label)))
         if len(labels) > room:
             marks.append(Segment(MORE, base))
+        if ghost is not None and len(marks) < room:
+            marks.append(Segment(GHOST, self._ghost_style(ghost)))
         marks.append(Segment(" " * (GUTTER - len(marks)), base))
         return marks
 
@@ -133,6 +159,16 @@ class RowPainter:
             style = self.styles[key] = self.base + Style(color=color, bold=True)
         return style
 
+    def _ghost_style(self, label: str) -> Style:
+        """A suggestion's text (and `?`): its label's colour, in the ghost style."""
+        key = ("ghost", label)
+        style = self.styles.get(key)
+        if style is None:
+            color = self._label_color(label).rich_color
+            ghostly = overlay_style(self.view, "document-view--ghost")
+            style = self.styles[key] = self.base + Style(color=color) + ghostly
+        return style
+
     def _style(
         self,
         label: str | None,
@@ -141,12 +177,17 @@ class RowPainter:
         selected: bool,
         caret: bool,
         match: bool,
+        ghost: str | None = None,
     ) -> Style:
-        key = (label, nested, focus_label, selected, caret, match)
+        key = (label, nested, focus_label, selected, caret, match, ghost)
         style = self.styles.get(key)
         if style is not None:
             return style
         style = self.base
+        if ghost is not None:
+            # On a span the span's colours stay (its tint chose a readable text colour).
+            ghostly = self._ghost_style(ghost)
+            style = ghostly if label is None else style + ghostly.without_color
         if label is not None:
             tint = self.tints.get(label)
             style += Style(
