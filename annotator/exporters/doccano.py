@@ -4,6 +4,14 @@ Offsets are code points by default; `--offsets utf16` writes the UTF-16 units th
 doccano's browser front end counts in (its classic emoji shift). Overlapping spans are
 written as they are: doccano keeps them only in a project with "Allow overlapping
 entity" on, so the export notes how many documents need it. One layer per export.
+
+A project that holds relations is written in doccano's relation shape instead, the one
+its "Relation extraction" import reads, every record alike:
+
+    {"id", "text", "entities": [{"id", "start_offset", "end_offset", "label"}],
+     "relations": [{"id", "from_id", "to_id", "type"}]}
+
+Entity and relation ids number them within the record; `from_id` is the head's entity.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ from typing import IO, Any
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter
-from annotator.models import Document, SpanRow
+from annotator.exporters.relations import between
+from annotator.models import Document, RelationRow, SpanRow
 from annotator.offsets import from_codepoints
 from annotator.store import Store
 
@@ -30,21 +39,44 @@ def has_overlap(spans: list[SpanRow]) -> bool:
 
 
 class DoccanoPart:
-    def __init__(self, path: Path, state: dict[str, Any]) -> None:
+    def __init__(self, path: Path, state: dict[str, Any], report: ExportReport) -> None:
         self.handle: IO[str] = path.open("w", encoding="utf-8", newline="\n")
         self.state = state
+        self.report = report
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
-    def add(self, document: Document, spans: list[SpanRow]) -> int:
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
         text = document.text
         unit = self.state["offsets"]
-        labels = [
-            [from_codepoints(text, s.start, unit), from_codepoints(text, s.end, unit), s.label]
-            for s in spans
-        ]
         if has_overlap(spans):
             self.state["overlapping"] += 1
-        self.handle.write(self.encode({"id": document.id, "text": text, "label": labels}) + "\n")
+        if not self.state["linked"]:
+            labels = [
+                [from_codepoints(text, s.start, unit), from_codepoints(text, s.end, unit), s.label]
+                for s in spans
+            ]
+            record = {"id": document.id, "text": text, "label": labels}
+            self.handle.write(self.encode(record) + "\n")
+            return len(spans)
+        entities = [
+            {
+                "id": number,
+                "start_offset": from_codepoints(text, s.start, unit),
+                "end_offset": from_codepoints(text, s.end, unit),
+                "label": s.label,
+            }
+            for number, s in enumerate(spans)
+        ]
+        numbers = {span.id: number for number, span in enumerate(spans)}
+        links = [
+            {"id": number, "from_id": head, "to_id": child, "type": label}
+            for number, (head, child, label) in enumerate(
+                between(document, spans, relations, numbers, self.report, "doccano")
+            )
+        ]
+        linked: dict[str, Any] = {"id": document.id, "text": text, "entities": entities}
+        linked["relations"] = links
+        self.handle.write(self.encode(linked) + "\n")
         return len(spans)
 
     def close(self) -> None:
@@ -55,14 +87,21 @@ class DoccanoExporter(StreamingExporter):
     name = "doccano"
     suffix = ".jsonl"
     single_layer = True
+    represents_relations = True
 
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
     ) -> Any:
-        return {"offsets": options.offsets, "overlapping": 0}
+        linked = bool(store.relation_usage())
+        if linked:
+            report.notes.append(
+                "the project holds relations: written in doccano's relation shape (entities "
+                "and relations), for a sequence labelling project with relation labelling on"
+            )
+        return {"offsets": options.offsets, "overlapping": 0, "linked": linked}
 
     def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
-        return DoccanoPart(path, state)
+        return DoccanoPart(path, state, report)
 
     def finish(self, root: Path, state: Any, report: ExportReport, sizes: dict[str, int]) -> None:
         if state["overlapping"]:

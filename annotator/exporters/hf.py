@@ -9,6 +9,9 @@ Columns per document: `id`, `text`, `source`, `tokens` with `token_starts`/`toke
 the longest non-overlapping spans), one `tags_LABEL` ClassLabel sequence per label (so
 spans of different labels may overlap), `tags_LABEL#2`... when spans of one label
 overlap, and `spans`: every span exactly, `{start, end, label, text}` in code points.
+When the scheme declares relations, `relations` holds each document's: `{head, child,
+label}`, head and child indexing its `spans` list, the label a ClassLabel of the
+scheme's relation names.
 The `spans` column is lossless; the tag columns are token-level views of it (spans off
 token boundaries are widened there, `--align`), and the card says how many. Whitespace at
 a span's edges is left out in the tag columns (each such span noted).
@@ -28,7 +31,8 @@ from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.bio import levels, non_overlapping
 from annotator.exporters.common import ALIGN_POLICIES, StreamingExporter, extra_needed
 from annotator.exporters.conll import align_document
-from annotator.models import Document, SpanRow
+from annotator.exporters.relations import between
+from annotator.models import Document, RelationRow, SpanRow
 from annotator.store import Store
 
 ROWS_PER_GROUP = 500
@@ -61,6 +65,7 @@ class HfState:
         self.formats = options.hf_formats
         self.policy = options.align or "expand"
         self.labels = store.scheme.label_names
+        self.relation_names = store.scheme.relation_names
         self.layer = layers[0] if layers else None
         depths = store.label_depths(layers)
         self.columns: list[tuple[str, int, str]] = [
@@ -90,6 +95,14 @@ class HfState:
                 }
             ],
         }
+        if self.relation_names:
+            self.features["relations"] = [
+                {
+                    "head": _value("int64"),
+                    "child": _value("int64"),
+                    "label": _class_label(self.relation_names),
+                }
+            ]
         span_type = pa.struct(
             [
                 ("start", pa.int64()),
@@ -109,6 +122,11 @@ class HfState:
             *[(name, pa.list_(pa.int64())) for _, _, name in self.columns],
             ("spans", pa.list_(span_type)),
         ]
+        if self.relation_names:
+            relation_type = pa.struct(
+                [("head", pa.int64()), ("child", pa.int64()), ("label", pa.int64())]
+            )
+            fields.append(("relations", pa.list_(relation_type)))
         metadata = {"huggingface": json.dumps({"info": {"features": self.features}})}
         self.schema = pa.schema(fields, metadata=metadata)
         self.label_counts: dict[str, Counter[str]] = {}
@@ -136,7 +154,7 @@ class HfPart:
         self.count = 0
         self.counts = state.label_counts.setdefault(split, Counter())
 
-    def add(self, document: Document, spans: list[SpanRow]) -> int:
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
         state = self.state
         text = document.text
         scratch = ExportReport(Path())
@@ -182,6 +200,17 @@ class HfPart:
                 for s in spans
             ]
         )
+        if state.relation_names:
+            number = {name: i for i, name in enumerate(state.relation_names)}
+            position = {span.id: i for i, span in enumerate(spans)}
+            rows["relations"].append(
+                [
+                    {"head": head, "child": child, "label": number[label]}
+                    for head, child, label in between(
+                        document, spans, relations, position, self.report, "hf"
+                    )
+                ]
+            )
         for span in spans:
             self.counts[span.label] += 1
         self.count += 1
@@ -220,6 +249,7 @@ class HfExporter(StreamingExporter):
     single_layer = True
     folder = True
     align_policies = ALIGN_POLICIES
+    represents_relations = True
 
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport

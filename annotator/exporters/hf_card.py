@@ -31,6 +31,12 @@ def _feature_yaml(name: str, feature: Any, indent: str) -> list[str]:
     kind = feature["_type"]
     if kind == "Value":
         lines.append(f"{inner}dtype: {feature['dtype']}")
+    elif kind == "ClassLabel":
+        lines += [f"{inner}dtype:", f"{inner}  class_label:", f"{inner}    names:"]
+        lines += [
+            f"{inner}      {_quote(str(number))}: {_quote(label)}"
+            for number, label in enumerate(feature["names"])
+        ]
     elif kind == "Sequence":
         element = feature["feature"]
         if element["_type"] == "Value":
@@ -138,6 +144,11 @@ def write_card(path: Path, store: Store, state: Any, sizes: dict[str, int]) -> N
         "- `tags_LABEL`: IOB2 for one label (`#2`, `#3`: further levels where spans of one "
         "label overlap).",
         "- `spans`: every span exactly (`start`, `end`, `label`, `text`).",
+        *(
+            ["- `relations`: `head` and `child` index `spans`; `label` names the relation."]
+            if scheme.relations
+            else []
+        ),
         "",
     ]
     if len(state.formats) > 1:

@@ -10,6 +10,11 @@ not on token boundaries is noted (Prodigy's manual interfaces want token-aligned
 `--align expand|contract|strict` moves or drops them, reported). The hashes are stable
 32-bit integers of the text (input) and of text plus spans (task), computed by annotator,
 not by Prodigy's own function. One layer per export.
+
+In a project that holds relations every record also has `relations`, as Prodigy's
+`rel.manual` writes them: `{"head", "child", "head_span", "child_span", "label"}`, where
+`head` and `child` are the last token of each span (what spaCy's relation example reads
+as the span's key) and the `_span`s are the spans as written in `spans`.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ from typing import IO, Any
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.bio import align
 from annotator.exporters.common import ALIGN_POLICIES, StreamingExporter, describe
-from annotator.models import Document, SpanRow
+from annotator.exporters.relations import between
+from annotator.models import Document, RelationRow, SpanRow
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
 
@@ -40,7 +46,7 @@ class ProdigyPart:
         self.report = report
         self.encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
-    def add(self, document: Document, spans: list[SpanRow]) -> int:
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
         text = document.text
         index = TokenIndex(text)
         starts, ends = index.starts, index.ends
@@ -56,7 +62,8 @@ class ProdigyPart:
             for i in range(count)
         ]
         policy = self.state["policy"]
-        out_spans = []
+        out_spans: list[dict[str, Any]] = []
+        written: dict[int, int] = {}
         for span in spans:
             item = align(index, span, "expand" if policy == "exact" else policy)
             if item is None:
@@ -81,6 +88,7 @@ class ProdigyPart:
                             f"written as {start}-{end} {text[start:end]!r} (--align {policy})",
                         )
                     )
+            written[span.id] = len(out_spans)
             out_spans.append(
                 {
                     "start": start,
@@ -90,8 +98,23 @@ class ProdigyPart:
                     "label": span.label,
                 }
             )
+        links = [
+            {
+                "head": out_spans[head]["token_end"],
+                "child": out_spans[child]["token_end"],
+                "head_span": out_spans[head],
+                "child_span": out_spans[child],
+                "label": label,
+            }
+            for head, child, label in between(
+                document, spans, relations, written, self.report, "prodigy"
+            )
+        ]
         input_hash = hash32(text)
-        task_hash = hash32(str(input_hash), json.dumps(out_spans, sort_keys=True))
+        answers = [json.dumps(out_spans, sort_keys=True)]
+        if links:  # a record without relations keeps the hash it always had
+            answers.append(json.dumps(links, sort_keys=True))
+        task_hash = hash32(str(input_hash), *answers)
         meta: dict[str, Any] = {"id": document.id}
         if document.source is not None:
             meta["source"] = document.source
@@ -102,6 +125,7 @@ class ProdigyPart:
             "_task_hash": task_hash,
             "tokens": tokens,
             "spans": out_spans,
+            **({"relations": links} if self.state["linked"] else {}),
             "answer": "accept",
         }
         self.handle.write(self.encode(record) + "\n")
@@ -117,11 +141,13 @@ class ProdigyExporter(StreamingExporter):
     single_layer = True
     default_align = "exact"
     align_policies = ALIGN_POLICIES
+    represents_relations = True
 
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
     ) -> Any:
-        return {"policy": options.align or "exact", "unaligned": 0}
+        linked = bool(store.relation_usage())
+        return {"policy": options.align or "exact", "unaligned": 0, "linked": linked}
 
     def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
         return ProdigyPart(path, state, report)

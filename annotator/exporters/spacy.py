@@ -17,6 +17,14 @@ entity, since spaCy's NER cannot train on it (E024), and a span of only whitespa
 entity at all; each is listed in the notes, and `doc.spans` keeps them as stored.
 Document id, source and layer are kept in `doc.user_data`.
 
+Relations go in `doc.user_data` twice. `doc.user_data["relations"]` keeps each exactly:
+`{"head", "child", "label"}`, head and child indexing `doc.spans[KEY]`. And `doc._.rel`
+(the user_data key `("._.", "rel", None, None)`) holds them as spaCy's relation extraction
+example (projects: tutorials/rel_component) reads them once it has registered the `rel`
+extension: `{(head_start_token, child_start_token): {label: 1.0}}`. Pairs without a
+relation are left out there (the example's training reads them as 0.0); two spans that
+start on one token share a key, and that example pairs only spans of `doc.ents`.
+
 A DocBin is built in memory; to keep memory flat, an export of more documents than
 `--shard-docs` becomes a folder of numbered `.spacy` files, which `spacy train` reads
 like one file (`--paths.train FOLDER`).
@@ -31,11 +39,14 @@ from typing import Any
 from annotator.errors import AnnotatorError
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter, describe, extra_needed
-from annotator.models import Document, SpanRow
+from annotator.exporters.relations import between
+from annotator.models import Document, RelationRow, SpanRow
 from annotator.store import Store
 
 ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"]
 """What a blank pipeline's Doc holds: the text (words and spaces) and the entities."""
+REL_KEY = ("._.", "rel", None, None)
+"""Where spaCy keeps the `doc._.rel` extension's value in `doc.user_data`."""
 
 
 class SpacyState:
@@ -77,7 +88,7 @@ class SpacyPart:
     def new_bin(self) -> Any:
         return self.state.DocBin(attrs=ATTRS, store_user_data=True)
 
-    def add(self, document: Document, spans: list[SpanRow]) -> int:
+    def add(self, document: Document, spans: list[SpanRow], relations: list[RelationRow]) -> int:
         state = self.state
         doc = state.nlp.make_doc(document.text)
         made, doc = self.make_spans(document, doc, spans)
@@ -87,6 +98,17 @@ class SpacyPart:
         doc.user_data["id"] = document.id
         doc.user_data["source"] = document.source
         doc.user_data["layer"] = state.layer
+        if relations:
+            position = {row.id: i for i, (_, row) in enumerate(made)}
+            linked = between(document, spans, relations, position, self.report, "spacy")
+            doc.user_data["relations"] = [
+                {"head": head, "child": child, "label": label} for head, child, label in linked
+            ]
+            rel: dict[tuple[int, int], dict[str, float]] = {}
+            for head, child, label in linked:
+                key = (made[head][0].start, made[child][0].start)
+                rel.setdefault(key, {})[label] = 1.0
+            doc.user_data[REL_KEY] = rel
         self.bin.add(doc)
         if len(self.bin) >= state.shard_docs and self.sharded:
             self.flush()
@@ -254,6 +276,7 @@ class SpacyExporter(StreamingExporter):
     single_layer = True
     default_align = "split"
     align_policies = ("split", "expand", "contract", "strict")
+    represents_relations = True
 
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport

@@ -20,6 +20,9 @@ first goes to the import's layer and each further one to a layer named after its
 (`column-3`, or its CoNLL-U Plus name), with a note. `--tag-columns 2,3=predicted`
 chooses the columns and their layers. The layout is decided on the whole file, so files
 with several tag columns are read whole before their documents are handed on.
+
+A CoNLL-U Plus `# relations =` comment (flair's relation extraction format) links spans
+of the sentence: see `conll_sentences`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,13 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import bad_utf8, split_lines
+from annotator.ingest.conll_sentences import (
+    Sentence,
+    check_relations,
+    link,
+    parse_relations,
+    sentence_text,
+)
 from annotator.ingest.tag_columns import (
     TAG,
     check_chosen,
@@ -57,15 +67,6 @@ class Layout:
     misc: int | None
     layers: list[str] | None = None
     """The layer of each tag column; None until the whole file is read (see `finish`)."""
-
-
-@dataclass
-class Sentence:
-    line: int
-    tokens: list[str] = field(default_factory=list)
-    no_space: list[bool] = field(default_factory=list)
-    columns: list[list[str]] = field(default_factory=list)
-    text: str | None = None
 
 
 @dataclass
@@ -99,6 +100,8 @@ class _Reader:
         """Labels seen per tag column (two at most: enough to tell the layouts apart)."""
         self.pending: list[tuple[NewDocument, list[tuple[int, int, int, str]]]] = []
         """Documents held back until `finish` knows the layer of every tag column."""
+        self.unplaced = 0
+        """Relations whose tokens no tag column marks as a span (not imported)."""
 
     def fail(self, line: int | None, reason: str) -> InputError:
         return InputError(self.name, line, reason)
@@ -133,6 +136,11 @@ class _Reader:
         if self.current is not None and self.current.sentences:
             yield from self.emit(self.current)
         yield from self.finish()
+        if self.unplaced:
+            self.options.notes.append(
+                f"{self.name}: {self.unplaced} relations not imported: no tag column marks "
+                "a span on the tokens of both their ends (in one column)"
+            )
         if progress is not None:
             progress(done)
 
@@ -172,6 +180,7 @@ class _Reader:
         self, comments: list[tuple[int, str]], body: list[tuple[int, str]]
     ) -> Iterator[NewDocument]:
         text_comment = None
+        relations = []
         kept_comments = []
         for number, comment in comments:
             content = comment[1:].strip()
@@ -184,6 +193,8 @@ class _Reader:
                 text_comment = value[1:] if value.startswith(" ") else value
             elif key == "global.columns":
                 self.column_names = value.split()
+            elif key == "relations" and value.strip():
+                relations = parse_relations(value, number, self.fail)
             elif content:
                 kept_comments.append(content)
         if not body:
@@ -192,6 +203,8 @@ class _Reader:
             return
         sentence = self.parse(body)
         sentence.text = text_comment
+        sentence.relations = relations
+        check_relations(sentence, self.fail)
         if self.by_document:
             assert self.current is not None
             self.current.comments.extend(kept_comments)
@@ -333,13 +346,15 @@ class _Reader:
         """The document, and its spans as `(tag column ordinal, start, end, label)`."""
         parts: list[str] = []
         spans: list[tuple[int, int, int, str]] = []
+        relations: list[tuple[int, int, str]] = []
         offset = 0
         for sentence in buffer.sentences:
             if parts:
                 parts.append("\n")
                 offset += 1
-            text, starts = _sentence_text(sentence)
+            text, starts = sentence_text(sentence)
             parts.append(text)
+            first_span = len(spans)
             for k, column in enumerate(sentence.columns):
                 seen = self.labels[k]
                 for first, last, label in chunks(column):
@@ -347,6 +362,10 @@ class _Reader:
                     spans.append((k, offset + starts[first], offset + end, label))
                     if len(seen) < 2:
                         seen.add(label)
+            if sentence.relations:
+                placed, lost = link(sentence, starts, offset, spans, first_span)
+                relations += placed
+                self.unplaced += lost
             offset += len(text)
         meta = {"comments": buffer.comments} if buffer.comments else {}
         document = NewDocument(
@@ -355,40 +374,10 @@ class _Reader:
             source=self.path.name,
             meta=meta,
             line=buffer.line,
+            relations=relations,
         )
         return document, spans
 
 
 def _is_index(value: str) -> bool:
     return bool(INDEX.match(value) or SKIPPED_INDEX.match(value))
-
-
-def _sentence_text(sentence: Sentence) -> tuple[str, list[int]]:
-    """The sentence's text and each token's start in it (its `# text` when tokens fit)."""
-    if sentence.text is not None:
-        starts = []
-        position = 0
-        text = sentence.text
-        for token in sentence.tokens:
-            found = text.find(token, position)
-            if found < 0 or text[position:found].strip():
-                break
-            starts.append(found)
-            position = found + len(token)
-        else:
-            if not text[position:].strip():
-                return text, starts
-    pieces: list[str] = []
-    starts = []
-    position = 0
-    for token, no_space in zip(sentence.tokens, sentence.no_space, strict=True):
-        starts.append(position)
-        pieces.append(token)
-        position += len(token)
-        if not no_space:
-            pieces.append(" ")
-            position += 1
-    text = "".join(pieces)
-    if text.endswith(" "):
-        text = text[:-1]
-    return text, starts

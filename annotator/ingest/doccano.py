@@ -4,7 +4,8 @@
 doccano's front end counts offsets in UTF-16 units: `--offsets utf16` converts them (a
 span that would split an emoji is an error naming the line). A string `id` becomes the
 document id (doccano's own integer ids are not kept); keys other than text, label,
-entities, relations and id go to the document's meta. Relations are not imported (noted).
+entities, relations and id go to the document's meta. `relations` (`{"from_id", "to_id",
+"type"}`, doccano's relation extraction) link the entities with those `id`s, head first.
 
 doccano files carry no span text, so UTF-16 offsets read as code points shift without
 error while they stay in range. Documents with characters outside the BMP (emoji) are
@@ -35,7 +36,6 @@ KNOWN = frozenset({"text", "label", "entities", "relations", "id", "Comments"})
 def read_doccano(
     path: Path, options: ReadOptions, progress: Progress | None = None
 ) -> Iterator[NewDocument]:
-    relations = 0
     fit = _Fit(options.offsets)
     for number, record in read_json_lines(path, progress):
 
@@ -75,9 +75,13 @@ def read_doccano(
         entities = record.get("entities")
         if entities is not None and not isinstance(entities, list):
             raise fail("'entities' must be a list of objects")
+        ids: dict[object, int] = {}
+        """entity id -> its index in `spans`"""
         for index, item in enumerate(entities or []):
             if not isinstance(item, dict):
                 raise fail(f"entities[{index}]: expected an object")
+            if isinstance(item.get("id"), int | str):
+                ids.setdefault(item["id"], len(spans))
             spans.append(
                 _span(
                     text,
@@ -90,10 +94,7 @@ def read_doccano(
                     fail,
                 )
             )
-        found = record.get("relations")
-        if found is not None and not isinstance(found, list):
-            raise fail("'relations' must be a list")
-        relations += len(found or [])
+        relations = _relations(record.get("relations"), ids, fail)
         fit.add(text, spans)
         doc_id = record.get("id")
         meta = {key: value for key, value in record.items() if key not in KNOWN}
@@ -104,11 +105,34 @@ def read_doccano(
             meta=meta,
             spans=spans,
             line=number,
+            relations=relations,
         )
-    if relations:
-        options.notes.append(f"{path}: {relations} relations not imported (spans only)")
     if fit.documents:
         options.notes.append(f"{path}: {fit.note()}")
+
+
+def _relations(found: Any, ids: dict[object, int], fail: Any) -> list[tuple[int, int, str]]:
+    """`(head, child, type)` per relation, head and child indexing the record's spans."""
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        raise fail("'relations' must be a list")
+    relations = []
+    for index, item in enumerate(found):
+        where = f"relations[{index}]"
+        if not isinstance(item, dict):
+            raise fail(f"{where}: expected an object")
+        name = item.get("type")
+        if not isinstance(name, str) or not name:
+            raise fail(f"{where}: 'type' must be the relation's name, got {name!r}")
+        ends = []
+        for key in ("from_id", "to_id"):
+            value = item.get(key)
+            if not isinstance(value, int | str) or value not in ids:
+                raise fail(f"{where}: {key} {value!r} is the id of no entity of this record")
+            ends.append(ids[value])
+        relations.append((ends[0], ends[1], name))
+    return relations
 
 
 class _Fit:

@@ -5,7 +5,9 @@ carries tokens, every token's text must equal the document at its offsets, and a
 `token_start`/`token_end` (inclusive) must be the tokens at its ends: both catch files
 whose offsets were shifted. Only accepted answers are imported (rejected and ignored
 ones are counted in the notes). `meta.id` and `meta.source` become the document's id and
-source; the rest of `meta` its meta.
+source; the rest of `meta` its meta. `relations` (`rel.manual`) link two of the spans:
+each end is the span its `head_span`/`child_span` names (start, end, label), or, without
+one, the only span whose last token is `head`/`child`.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ def read_prodigy(
             if tokens is not None and "token_start" in span and options.offsets == "codepoint":
                 _check_token_indices(span, start, end, tokens, what, fail)
             spans.append((options.default_layer, start, end, label))
+        ends = [(span["start"], span["end"], span.get("token_end")) for span in raw_spans]
+        relations = _relations(record.get("relations"), ends, spans, fail)
         meta = record.get("meta")
         if meta is None:
             meta = {}
@@ -92,10 +96,56 @@ def read_prodigy(
             meta=rest,
             spans=spans,
             line=number,
+            relations=relations,
         )
     if skipped:
         listed = ", ".join(f"{count} {answer}" for answer, count in sorted(skipped.items()))
         options.notes.append(f"{path}: answers not imported: {listed}")
+
+
+def _relations(
+    found: Any,
+    ends: list[tuple[Any, Any, Any]],
+    spans: list[tuple[str, int, int, str]],
+    fail: Any,
+) -> list[tuple[int, int, str]]:
+    """`(head, child, label)` per relation, indexing `spans`; `ends` are the raw `start`,
+    `end` and `token_end` of each span, as the relation's `_span`s repeat them."""
+    if found is None:
+        return []
+    if not isinstance(found, list):
+        raise fail("'relations' must be a list")
+    relations = []
+    for index, item in enumerate(found):
+        where = f"relations[{index}]"
+        if not isinstance(item, dict):
+            raise fail(f"{where}: expected an object")
+        label = item.get("label")
+        if not isinstance(label, str) or not label:
+            raise fail(f"{where}: 'label' must be a non-empty string")
+        found_ends = []
+        for key in ("head", "child"):
+            named = item.get(f"{key}_span")
+            if isinstance(named, dict):
+                wanted = (named.get("start"), named.get("end"), named.get("label"))
+                matches = [
+                    i
+                    for i, (start, end, _) in enumerate(ends)
+                    if (start, end, spans[i][3]) == wanted
+                ]
+                what = f"{key}_span {wanted[0]!r}-{wanted[1]!r} {wanted[2]!r}"
+            else:
+                token = item.get(key)
+                matches = [i for i, (_, _, last) in enumerate(ends) if last == token]
+                what = f"{key} token {token!r}"
+            if len(set(spans[i] for i in matches)) != 1:
+                problem = (
+                    "is no span of the record" if not matches else "is the end of several spans"
+                )
+                raise fail(f"{where}: {what} {problem}")
+            found_ends.append(matches[0])
+        relations.append((found_ends[0], found_ends[1], label))
+    return relations
 
 
 def _check_tokens(text: str, tokens: Any, unit: str, fail: Any) -> None:

@@ -235,3 +235,242 @@ def test_label_studio_import_reads_directions_and_names_what_it_cannot_keep(
     assert len(dropped) == 3, imported.notes
     assert "direction 'bi'" in dropped[0] and "no name" in dropped[1]
     assert "'gone' names no stored labels region" in dropped[2]
+
+
+# ---------------------------------------------------------------------- doccano
+
+
+def test_doccano_writes_its_relation_shape_and_reads_it_back(store: Store, tmp_path: Path) -> None:
+    expected = {r for r in import_linked(store) if r[1] == "gold"}
+    report = export(store, "doccano", Path("d.jsonl"), offsets="utf16")
+    assert report.relations == 5 and not report.lossy
+    assert any("relation shape" in note for note in report.notes)
+    for line in Path("d.jsonl").read_text("utf-8").splitlines():
+        record = json.loads(line)
+        assert set(record) == {"id", "text", "entities", "relations"}
+        ids = {entity["id"] for entity in record["entities"]}
+        assert all(
+            set(e) == {"id", "start_offset", "end_offset", "label"} for e in record["entities"]
+        )
+        for link in record["relations"]:
+            assert set(link) == {"id", "from_id", "to_id", "type"}
+            assert {link["from_id"], link["to_id"]} <= ids
+    with fresh(tmp_path, store) as back:
+        result = import_file(back, Path("d.jsonl"), format="doccano", offsets="utf16")
+        assert result.counts.relations == 5
+        assert stored_relations(back) == expected
+
+
+def test_doccano_without_relations_keeps_its_label_shape(store: Store) -> None:
+    with store.transaction():
+        store.import_documents(
+            [NewDocument(text="Kyiv refused.", spans=[("gold", 0, 4, "demand")])]
+        )
+    export(store, "doccano", Path("d.jsonl"))
+    assert set(json.loads(Path("d.jsonl").read_text("utf-8"))) == {"id", "text", "label"}
+
+
+DOCCANO_SCHEME = """
+name = "founders"
+version = 1
+{labels}
+[[relations]]
+name = "foundedAt"
+key = "a"
+color = "#aa0000"
+heads = ["ORG"]
+children = ["DATE"]
+
+[[relations]]
+name = "foundedBy"
+key = "o"
+color = "#00aa00"
+heads = ["ORG"]
+children = ["PERSON"]
+"""
+
+
+def test_doccano_sample_relations_import(tmp_path: Path) -> None:
+    sample = SAMPLES / "doccano" / "relation_extraction_import_example.jsonl"
+    if not sample.is_file():
+        pytest.skip("the interop samples are not beside the project")
+    scheme = _scheme(DOCCANO_SCHEME, {"ORG": "o", "DATE": "d", "PERSON": "e"})
+    with Store.create(tmp_path / "f.db", scheme, "t") as founders:
+        assert import_file(founders, sample, format="doccano").counts.relations == 3
+        ((doc_id, *_),) = {r[:1] for r in stored_relations(founders)}
+        assert stored_relations(founders) == {
+            (doc_id, "gold", (0, 6, "ORG"), (22, 39, "DATE"), "foundedAt"),
+            (doc_id, "gold", (0, 6, "ORG"), (44, 54, "PERSON"), "foundedBy"),
+            (doc_id, "gold", (0, 6, "ORG"), (59, 70, "PERSON"), "foundedBy"),
+        }
+
+
+def test_doccano_relation_to_an_unknown_entity_names_the_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    entities = [{"id": 1, "start_offset": 0, "end_offset": 6, "label": "attribution"}]
+    record = {"text": "Lavrov said.", "entities": entities}
+    record["relations"] = [{"from_id": 1, "to_id": 9, "type": "says"}]
+    path.write_text(json.dumps(record) + "\n", "utf-8")
+    with pytest.raises(Exception, match=r"bad.jsonl:1: relations\[0\]: to_id 9 is the id of no"):
+        import_file(store, path, format="doccano")
+
+
+# ---------------------------------------------------------------------- Prodigy
+
+
+def test_prodigy_relations_name_the_last_token_of_each_span(store: Store, tmp_path: Path) -> None:
+    """As rel.manual writes them and spaCy's relation example reads them: `head`/`child`
+    are the `token_end` of spans that `head_span`/`child_span` repeat."""
+    expected = {r for r in import_linked(store) if r[1] == "gold"}
+    report = export(store, "prodigy", Path("p.jsonl"))
+    assert report.relations == 5 and not report.lossy
+    for line in Path("p.jsonl").read_text("utf-8").splitlines():
+        record = json.loads(line)
+        for link in record["relations"]:
+            assert link["head_span"] in record["spans"] and link["child_span"] in record["spans"]
+            assert link["head"] == link["head_span"]["token_end"]
+            assert link["child"] == link["child_span"]["token_end"]
+            head = record["tokens"][link["head"]]
+            assert (
+                head["end"] == link["head_span"]["end"]
+                or record["text"][head["end"] : link["head_span"]["end"]].isspace()
+            )
+    with fresh(tmp_path, store) as back:
+        assert import_file(back, Path("p.jsonl")).counts.relations == 5
+        assert stored_relations(back) == expected
+
+
+def test_prodigy_relations_by_token_alone_must_name_one_span(store: Store, tmp_path: Path) -> None:
+    text = "Lavrov said Kyiv must be neutral."
+    spans = [
+        {"start": 0, "end": 11, "token_start": 0, "token_end": 1, "label": "attribution"},
+        {"start": 12, "end": 32, "token_start": 2, "token_end": 5, "label": "demand"},
+        {"start": 17, "end": 32, "token_start": 3, "token_end": 5, "label": "opinion"},
+    ]
+    path = tmp_path / "p.jsonl"
+
+    def write(*relations: dict[str, object]) -> Path:
+        record = {"text": text, "spans": spans, "relations": list(relations), "answer": "accept"}
+        path.write_text(json.dumps(record) + "\n", "utf-8")
+        return path
+
+    # token 5 ends both the demand and the opinion: which one is meant?
+    with pytest.raises(Exception, match=r"relations\[0\]: child token 5 is the end of several"):
+        import_file(store, write({"head": 1, "child": 5, "label": "says"}))
+    assert store.document_count() == 0
+    # its child_span says which
+    link = {"head": 1, "child": 5, "child_span": spans[2], "label": "says"}
+    assert import_file(store, write(link)).counts.relations == 1
+    (doc,) = store.iter_documents()
+    assert stored_relations(store) == {
+        (doc.id, "gold", (0, 11, "attribution"), (17, 32, "opinion"), "says")
+    }
+
+
+# ---------------------------------------------------------------------- csv, conll
+
+
+def test_csv_writes_relations_beside_the_spans_neutralised(store: Store) -> None:
+    import csv
+
+    with store.transaction():
+        store.import_documents(
+            [
+                NewDocument(
+                    text="=Lavrov said -Kyiv must wait.",
+                    id="=d",
+                    spans=[("gold", 0, 12, "attribution"), ("gold", 13, 28, "demand")],
+                    relations=[(0, 1, "says")],
+                )
+            ]
+        )
+    report = export(store, "csv", Path("out.csv"))
+    assert report.relations == 1 and not report.lossy
+    with Path("out.relations.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    head = ["head_label", "head_start", "head_end", "head_text"]
+    child = ["child_label", "child_start", "child_end", "child_text"]
+    head_cells = ["attribution", "0", "12", "'=Lavrov said"]
+    child_cells = ["demand", "13", "28", "'-Kyiv must wait"]
+    assert rows == [
+        ["document", "layer", "relation", *head, *child],
+        ["'=d", "gold", "says", *head_cells, *child_cells],
+    ]
+    with Path("out.csv").open(encoding="utf-8", newline="") as handle:
+        spans = list(csv.reader(handle))
+    assert [row[3:5] for row in spans[1:]] == [["0", "12"], ["13", "28"]]  # the same ends
+
+
+def test_conll_reports_every_relation_as_lossy_like_an_overlap(store: Store) -> None:
+    gold = [r for r in import_linked(store) if r[1] == "gold"]  # the layer it exports
+    report = export(store, "conll", Path("out.conll"))
+    assert report.relations == 0 and report.lossy
+    assert len(report.dropped_relations) == len(gold) == 5
+    assert all("not representable in conll" in line for line in report.dropped_relations)
+
+
+def test_conllu_plus_sample_relations_import_as_conllu_reads_them(tmp_path: Path) -> None:
+    """flair's `# relations = h_start;h_end;c_start;c_end;label` (token ids from 1, ends
+    inclusive): the spans that the ner column marks on those tokens are linked; the
+    expected pairs are computed from the file by the `conllu` library."""
+    conllu = pytest.importorskip("conllu")
+    sample = SAMPLES / "conllu" / "flair_train.conllup"
+    if not sample.is_file():
+        pytest.skip("the interop samples are not beside the project")
+    expected = set()
+    for sentence in conllu.parse(
+        sample.read_text("utf-8"), fields=["id", "form", "upos", "ner", "misc"]
+    ):
+        words = [token["form"] for token in sentence]
+        for item in sentence.metadata["relations"].split("|"):
+            h1, h2, c1, c2, label = item.split(";")
+            head = " ".join(words[int(h1) - 1 : int(h2)])
+            child = " ".join(words[int(c1) - 1 : int(c2)])
+            expected.add((sentence.metadata["text"], head, child, label))
+    scheme = FLAIR_SCHEME
+    with Store.create(tmp_path / "flair.db", scheme, "t") as flair:
+        assert import_file(flair, sample).counts.relations == len(expected) == 7
+        found = set()
+        for document in flair.iter_documents():
+            spans = {s.id: document.text[s.start : s.end] for s in flair.spans(document.id)}
+            for relation in flair.relation_rows(document.id):
+                found.add(
+                    (document.text, spans[relation.head], spans[relation.child], relation.label)
+                )
+        assert found == expected
+
+
+FLAIR_SCHEME = _scheme(
+    """
+name = "flair"
+version = 1
+{labels}
+[[relations]]
+name = "founded_by"
+key = "o"
+color = "#aa0000"
+heads = ["ORG"]
+children = ["PER"]
+
+[[relations]]
+name = "place_of_birth"
+key = "g"
+color = "#00aa00"
+heads = ["LOC"]
+children = ["PER"]
+""",
+    {"PER": "e", "ORG": "o", "LOC": "g", "DATE": "d"},
+)
+
+
+def test_conllu_relation_without_a_span_on_its_tokens_is_noted(tmp_path: Path) -> None:
+    path = tmp_path / "r.conllup"
+    path.write_text(
+        "# global.columns = ID FORM NER\n# relations = 1;1;3;3;founded_by|1;1;2;2;founded_by\n"
+        "1\tGoogle\tB-ORG\n2\tby\tO\n3\tPage\tB-PER\n",
+        "utf-8",
+    )
+    with Store.create(tmp_path / "flair.db", FLAIR_SCHEME, "t") as flair:
+        result = import_file(flair, path)
+        assert result.counts.relations == 1
+        assert any("1 relations not imported" in note for note in result.notes), result.notes

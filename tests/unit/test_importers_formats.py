@@ -67,16 +67,23 @@ def test_doccano_both_shapes_and_utf16_offsets(store: Store, tmp_path: Path) -> 
             "batch": 3,
         },
         {
-            "text": "Kyiv refused.",
-            "entities": [{"id": 0, "start_offset": 0, "end_offset": 4, "label": "demand"}],
-            "relations": [{"from_id": 0}],
+            "text": "Lavrov said Kyiv refused.",
+            "entities": [
+                {"id": 7, "start_offset": 12, "end_offset": 16, "label": "demand"},
+                {"id": 3, "start_offset": 0, "end_offset": 11, "label": "attribution"},
+            ],
+            "relations": [{"id": 0, "from_id": 3, "to_id": 7, "type": "says"}],
         },
     )
     result = import_file(store, path, offsets="utf16")
-    assert result.format == "doccano" and result.counts.spans == 2
-    assert spans_of(store) == [("gold", "Geneva", "guarantor"), ("gold", "Kyiv", "demand")]
+    assert result.format == "doccano" and result.counts.spans == 3
+    assert result.counts.relations == 1  # relations link entities by their ids
+    assert spans_of(store) == [
+        ("gold", "Geneva", "guarantor"),
+        ("gold", "Lavrov said", "attribution"),
+        ("gold", "Kyiv", "demand"),
+    ]
     assert store.document("g1").meta == {"batch": 3}
-    assert "1 relations not imported" in result.notes[0]
 
 
 def test_utf16_offsets_that_split_an_emoji_name_the_line(
