@@ -106,6 +106,27 @@ def relation_items(
     return items
 
 
+def review_relations(
+    spans: Iterable[Span | SpanRow],
+    relations: Iterable[Relation | RelationRow],
+    annotators: Sequence[str],
+) -> list[RelationItem]:
+    """A document's relation items from its stored spans and relations (every layer)."""
+    ends = {span.id: SpanKey(span.start, span.end, span.label) for span in spans}
+    by_layer: dict[str, list[RelationKey]] = {}
+    gold: dict[RelationKey, int] = {}
+    for relation in relations:
+        head, child = ends.get(relation.head), ends.get(relation.child)
+        if head is None or child is None:
+            continue
+        key = RelationKey(head, child, relation.label)
+        if relation.layer == GOLD:
+            gold[key] = relation.id
+        else:
+            by_layer.setdefault(relation.layer, []).append(key)
+    return relation_items(by_layer, annotators, gold)
+
+
 def accept_relation(
     store: Store, doc_id: str, key: RelationKey, actor: str
 ) -> tuple[list[Span], Relation]:

@@ -7,7 +7,10 @@ screens share every key and differ only by the writer they are given:
 - `OwnLayerWriter`: the annotator's layer, the annotator as actor. An edit changes the
   stored span.
 - `GoldWriter`: the gold layer, the lead as actor. An edit of a candidate gold does not
-  hold yet stores the edited span (one event, so one undo), never the candidate first.
+  hold yet stores the edited span (one event, so one undo), never the candidate first;
+  a relation between candidates brings the spans gold lacks along (`accept_relation`).
+
+Relations go to the same layer as the spans they link, by the same actor.
 
 Every call is one short transaction; refusals surface as `StoreError` for the screen.
 """
@@ -16,8 +19,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from annotator.models import GOLD, Span, SpanKey
+from annotator.models import GOLD, Relation, Span, SpanKey
+from annotator.relation_review import RelationKey, accept_relation
 from annotator.store import Store
+
+SpanEnd = tuple[int | None, SpanKey]
+"""One end of a relation to write: the span's id in the writer's layer (None: not there
+yet, a review candidate) and its key."""
 
 
 class SpanWriter(Protocol):
@@ -44,6 +52,16 @@ class SpanWriter(Protocol):
     def history_state(self, doc_id: str) -> tuple[bool, bool]:
         """`(can_undo, can_redo)` for this layer of the document."""
         ...
+
+    def relate(self, doc_id: str, head: SpanEnd, child: SpanEnd, label: str) -> Relation:
+        """Link two spans of this layer (gold: after adding those it lacks)."""
+        ...
+
+    def delete_relation(self, relation_id: int) -> Relation: ...
+
+    def update_relation(
+        self, relation_id: int, *, label: str | None = None, reverse: bool = False
+    ) -> Relation: ...
 
 
 class _LayerWriter:
@@ -80,6 +98,16 @@ class _LayerWriter:
         state = self.store.history_state(doc_id, self.layer)
         return state.can_undo, state.can_redo
 
+    def delete_relation(self, relation_id: int) -> Relation:
+        return self.store.delete_relation(relation_id, actor=self.actor)
+
+    def update_relation(
+        self, relation_id: int, *, label: str | None = None, reverse: bool = False
+    ) -> Relation:
+        return self.store.update_relation(
+            relation_id, label=label, reverse=reverse, actor=self.actor
+        )
+
 
 class OwnLayerWriter(_LayerWriter):
     """The annotator's own layer: edits change the annotator's stored span."""
@@ -92,6 +120,11 @@ class OwnLayerWriter(_LayerWriter):
             raise ValueError("an annotator edits only spans of their own layer")
         return self._update(span_id, key, changes)
 
+    def relate(self, doc_id: str, head: SpanEnd, child: SpanEnd, label: str) -> Relation:
+        if head[0] is None or child[0] is None:
+            raise ValueError("an annotator links only spans of their own layer")
+        return self.store.add_relation(head[0], child[0], label, actor=self.actor)
+
 
 class GoldWriter(_LayerWriter):
     """The gold layer, written by the lead: an edited candidate gold lacks is added."""
@@ -103,3 +136,7 @@ class GoldWriter(_LayerWriter):
         if span_id is not None:
             return self._update(span_id, key, changes)
         return self.add(doc_id, changes)
+
+    def relate(self, doc_id: str, head: SpanEnd, child: SpanEnd, label: str) -> Relation:
+        key = RelationKey(head[1], child[1], label)
+        return accept_relation(self.store, doc_id, key, self.actor)[1]

@@ -96,3 +96,34 @@ def test_writers_are_bound_to_their_layer_and_actor(project: Store, seed_id: str
     assert (moved.id, moved.end, moved.label) == (stored.id, 7, "demand")
     assert own.undo(seed_id) is not None
     assert own.history_state(seed_id) == (True, True)
+
+
+def test_relations_go_to_the_writers_layer_gold_bringing_the_spans_it_lacks(
+    project: Store,
+) -> None:
+    seed, _ = dispute(project)
+    start = project.document(seed).text.index("According to him")
+    head = SpanKey(start, start + len("According to him"), "attribution")
+    kyiv = key_of(
+        project, seed, "Kyiv must abandon ambitions of joining the Western alliance", "demand"
+    )
+    ann1 = {SpanKey(s.start, s.end, s.label): s.id for s in project.spans(seed, "ann1")}
+    own = OwnLayerWriter(project, "ann1")
+    made = own.relate(seed, (ann1[head], head), (ann1[kyiv], kyiv), "says")
+    assert (made.layer, made.label) == ("ann1", "says")
+    with pytest.raises(ValueError, match="own layer"):
+        own.relate(seed, (None, head), (ann1[kyiv], kyiv), "says")
+    # Gold holds neither span: both come along, then the relation, all by the lead.
+    linked = GoldWriter(project, "lead").relate(seed, (None, head), (None, kyiv), "says")
+    assert sorted(gold(project, seed)) == sorted(
+        [
+            (*head, "According to him"),
+            (*kyiv, "Kyiv must abandon ambitions of joining the Western alliance"),
+        ]
+    )
+    assert (linked.layer, linked.label) == (GOLD, "says")
+    assert actors(project, seed) == {"lead"}
+    updated = own.update_relation(made.id, reverse=False, label="says")
+    assert updated == made
+    own.delete_relation(made.id)
+    assert project.relations(seed, "ann1") == []

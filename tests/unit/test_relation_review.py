@@ -10,6 +10,7 @@ from annotator.relation_review import (
     accept_relation,
     keys_by_layer,
     relation_items,
+    review_relations,
 )
 from annotator.store import NewDocument, Store
 
@@ -94,3 +95,14 @@ def test_accepting_a_relation_brings_its_spans_into_gold_and_undo_takes_them_bac
     assert len(store.spans("d1", GOLD)) == 2
     store.undo("d1", GOLD)  # then the span it brought
     assert [SpanKey(s.start, s.end, s.label) for s in store.spans("d1", GOLD)] == [CEDE]
+
+
+def test_review_relations_reads_candidates_and_gold_from_the_store(store: Store) -> None:
+    store.import_documents([NewDocument(text=TEXT, id="d1")])
+    for name in ("ann1", "ann2"):
+        store.add_relation(*add(store, name, REPORTED, CEDE), "says")
+    gold = store.add_relation(*add(store, GOLD, REPORTED, CEDE), "says")
+    store.add_relation(*add(store, "ann3", SAID, CEDE), "says")  # not one of the annotators
+    items = review_relations(store.span_rows("d1"), store.relation_rows("d1"), ["ann1", "ann2"])
+    found = [(item.key, item.annotators, item.kind, item.gold_id) for item in items]
+    assert found == [(SAYS, ("ann1", "ann2"), Agreement.ALL, gold.id)]
