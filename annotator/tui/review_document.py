@@ -7,11 +7,13 @@ show and what a key writes; nothing here knows Textual.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotator.adjudicate import ReviewItem, layers_of, review_items
 from annotator.models import GOLD, SpanKey, reading_order
+from annotator.relation_review import RelationItem, review_relations
 from annotator.store import Store
+from annotator.tui.relation_index import RelationRef
 
 
 @dataclass
@@ -26,6 +28,8 @@ class ReviewDocument:
     shown_layer: str | None = None
     """one annotator's layer, gold, or None: every item"""
     shown: list[ReviewItem] = field(default_factory=list)
+    relations: list[RelationItem] = field(default_factory=list)
+    """the relation candidates and gold's relations"""
 
     def __post_init__(self) -> None:
         self.shown = [item for item in self.items if self.in_layer(item)]
@@ -43,7 +47,8 @@ class ReviewDocument:
         }
         spans_by = layers_of(stored, names)
         items = review_items(spans_by, names, gold, store.rejected_candidates(doc_id))
-        return cls(doc_id, list(names), spans_by, items, shown_layer)
+        relations = review_relations(stored, store.relation_rows(doc_id), names)
+        return cls(doc_id, list(names), spans_by, items, shown_layer, relations=relations)
 
     @property
     def layers(self) -> tuple[str | None, ...]:
@@ -65,6 +70,23 @@ class ReviewDocument:
     def item(self, view_id: int | None) -> ReviewItem | None:
         """The shown item the view knows as `view_id`."""
         return next((item for item in self.shown if item.id == view_id), None)
+
+    def relation_refs(self) -> list[RelationRef]:
+        """The relations of the layer on show, their ends as the items they link."""
+        by_key = {item.key: item for item in self.items}
+        found = []
+        for relation in self.relations:
+            head, child = by_key.get(relation.head), by_key.get(relation.child)
+            layer = self.shown_layer
+            shown = (
+                layer is None
+                or (layer == GOLD and relation.gold_id is not None)
+                or layer in relation.annotators
+            )
+            if head is not None and child is not None and shown:
+                ref = RelationRef(relation.id, head, child, relation.label, relation.gold_id)
+                found.append(replace(ref, item=relation))
+        return found
 
     def gold(self) -> list[ReviewItem]:
         return [item for item in self.items if item.gold_id is not None]

@@ -33,6 +33,7 @@ from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.legend import Guidelines, LabelLegend, LegendLine
 from annotator.tui.widgets.project_bar import ProjectBar
+from annotator.tui.widgets.relation_panel import RelationPanel
 from annotator.tui.widgets.search_bar import SearchBar
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
@@ -120,6 +121,8 @@ class AnnotateScreen(SuggestingScreen):
                 yield LabelLegend(id="legend")
                 yield Static("Guidelines", classes="panel-title")
                 yield Guidelines(id="guidelines")
+                yield Static("Relations", classes="panel-title", id="relations-title")
+                yield RelationPanel(id="relation-panel")
                 yield Static("Spans", classes="panel-title", id="spans-title")
                 yield SpanList(id="span-list")
         yield KeyFooter()

@@ -24,6 +24,8 @@ from annotator.errors import StoreError
 from annotator.models import Extent, Scheme, Span, SpanKey
 from annotator.store import Store
 from annotator.tui.cursor import Selection, step_edge
+from annotator.tui.linking import Linking
+from annotator.tui.relation_index import RelationRef
 from annotator.tui.screens.choosers import SpanChooserModal, quoted
 from annotator.tui.screens.status import describe
 from annotator.tui.span_index import SpanLike
@@ -53,6 +55,22 @@ def editing_bindings(
         Binding("}", "resize('end', 1)", "End → token", show=False),
         Binding("u", "undo", "Undo", tooltip=undo_tip),
         Binding("r", "redo", "Redo", show=show_redo),
+        Binding(
+            "L",
+            "link",
+            "Link",
+            show=False,
+            tooltip="Link the span under the cursor to another: move to it (Tab, space and a "
+            "tag, arrows), then press the relation's key, or Enter; Esc cancels.",
+        ),
+        Binding(
+            "R",
+            "relations",
+            "Relations",
+            show=False,
+            tooltip="List the document's relations: Enter goes to one, c relabels, r reverses, "
+            "x deletes.",
+        ),
     ]
 
 
@@ -74,6 +92,7 @@ class EditingScreen(Screen[None], Generic[T]):
         self._flash: Content | None = None
         self._flash_timer: Timer | None = None
         self._action_state: tuple[object, ...] = ()
+        self.linking = Linking(self)
 
     @property
     def view(self) -> DocumentView:
@@ -127,12 +146,17 @@ class EditingScreen(Screen[None], Generic[T]):
         """A key that belongs to something in progress (a motion), before any binding.
 
         The app calls this for every key while the document view has the focus, in the
-        order they were typed (`AnnotatorApp.on_event`).
+        order they were typed (`AnnotatorApp.on_event`). A link being made comes after the
+        motions, which pick its other end.
         """
-        return self.view.take_key(event)
+        return self.view.take_key(event) or self.linking.take_key(event)
 
     def on_document_view_said(self, event: DocumentView.Said) -> None:
         self.flash(event.text)
+
+    def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        """After the screen's own handler: the side panel's relations follow the cursor."""
+        self.linking.show_panel()
 
     # ---------------------------------------------------------------- helpers
 
@@ -181,7 +205,9 @@ class EditingScreen(Screen[None], Generic[T]):
         )
 
     def _refresh_history(self) -> None:
-        """Read once whether undo and redo apply (the footer asks on every redraw)."""
+        """After the layer changed (each change calls this once): read once whether undo
+        and redo apply (the footer asks on every redraw), and the relations again."""
+        self.linking.reload()
         try:
             state = self.writer.history_state(self.doc_id) if self.doc_id else (False, False)
         except StoreError:
@@ -260,14 +286,45 @@ class EditingScreen(Screen[None], Generic[T]):
         self.flash(self._edit_hint(view.selection))
 
     def action_undo(self) -> None:
-        self._history(self.writer.undo, "undone")
+        self.linking.around_history(lambda: self._history(self.writer.undo, "undone"), "undone")
 
     def action_redo(self) -> None:
-        self._history(self.writer.redo, "redone")
+        self.linking.around_history(lambda: self._history(self.writer.redo, "redone"), "redone")
 
     @abstractmethod
     def _history(self, call: Callable[[str], Span | None], word: str) -> None:
         """Undo or redo (`call`) and show what came back or went."""
+
+    # -------------------------------------------------------------- relations
+
+    def action_link(self) -> None:
+        self._with_target("Link from which span?", self.linking.start)
+
+    def action_relations(self) -> None:
+        self.linking.open_list()
+
+    def _relation_refs(self) -> list[RelationRef]:
+        """The writer's layer's relations between the spans the view shows (whose view
+        ids are their stored ids; the review says otherwise)."""
+        if self.doc_id is None:
+            return []
+        spans = self.view.index.by_id
+        found = []
+        for row in self.store.relation_rows(self.doc_id, self.writer.layer):
+            head, child = spans.get(row.head), spans.get(row.child)
+            if head is not None and child is not None:
+                found.append(RelationRef(row.id, head, child, row.label, row.id))
+        return found
+
+    def _relations_written(self, focus: SpanKey | None) -> None:
+        """A relation was written (the review reads its document again, `focus` on that)."""
+        self._refresh_history()
+        self._schedule_bindings_refresh()
+
+    def _go_to(self, span: SpanLike) -> None:
+        """Focus `span`, one end of a relation chosen in the relation list."""
+        self.view.focus_span(span.id)
+        self.set_focus(self.view)
 
     # ------------------------------------------------------------ status line
 
@@ -276,7 +333,8 @@ class EditingScreen(Screen[None], Generic[T]):
         keys a motion in progress awaits)."""
         pending = self.view.motions.pending
         flash = Content.styled(pending, "bold $accent") if pending else self._flash
-        return describe(self.view, flash, self._status_width())
+        linked = self.linking.status(flash, self._status_width())
+        return linked if linked is not None else describe(self.view, flash, self._status_width())
 
     def _status_width(self) -> int:
         return self.query_one(StatusLine).content_region.width or 100

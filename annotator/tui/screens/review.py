@@ -31,7 +31,11 @@ REVIEW_NOTES = (
     "Decisions go to the gold layer at once, with your name in the log: ✓ in gold, ✗ "
     "rejected (or left out of a document marked adjudicated), · undecided; a and x move on "
     "to the next undecided candidate. Edits (relabel, edges) change gold; on a candidate "
-    "gold lacks they store the edited span. u undoes the last gold change."
+    "gold lacks they store the edited span. u undoes the last gold change.\n"
+    "Relations: the side panel lists the focused candidate's relation candidates (✓ in "
+    "gold, and who made them); R lists every one of the document, with how the annotators "
+    "differ on it, and a there accepts one into gold, bringing its spans along. L links "
+    "two candidates in gold as in the workbench (their spans join gold too)."
 )
 
 

@@ -22,15 +22,18 @@ from annotator.models import Span, SpanKey
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
 from annotator.tui.reads import read_in_worker
+from annotator.tui.relation_index import RelationRef
 from annotator.tui.review_document import ReviewDocument
 from annotator.tui.screens.editing import EditingScreen
 from annotator.tui.screens.review_lines import describe_item, document_line, layer_tabs
 from annotator.tui.screens.status import with_note
+from annotator.tui.span_index import SpanLike
 from annotator.tui.span_writer import GoldWriter
 from annotator.tui.widgets.candidate_list import CandidateList
 from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.project_bar import ProjectBar
+from annotator.tui.widgets.relation_panel import RelationPanel
 from annotator.tui.widgets.review_queue import ReviewQueue
 from annotator.tui.widgets.span_list import SpanList
 from annotator.tui.widgets.status_line import StatusLine
@@ -70,6 +73,8 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
                 yield CandidateList(id="candidates")
                 yield Static("Gold", classes="panel-title", id="gold-title")
                 yield SpanList(id="gold")
+                yield Static("Relations", classes="panel-title", id="relations-title")
+                yield RelationPanel(id="relation-panel")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -216,7 +221,7 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
         """What the focused candidate is; on a document marked adjudicated, that first
         (a change there changes gold already settled)."""
         item = self.focused_item()
-        if self.view.selection is not None or item is None:
+        if self.view.selection is not None or item is None or self.linking.active:
             return with_note(self._note(), super()._status())
         edges = disputed_edges(item, self.doc.items) if self.doc is not None else (False, False)
         line = describe_item(item, self.view.text, self._flash, self._status_width(), edges)
@@ -315,6 +320,24 @@ class ReviewBrowser(EditingScreen[ReviewItem]):
         self.flash_content(
             Content.assemble(said, ("  every candidate is decided: s marks it adjudicated", ""))
         )
+
+    # -------------------------------------------------------------- relations
+
+    def _relation_refs(self) -> list[RelationRef]:
+        return self.doc.relation_refs() if self.doc is not None else []
+
+    def _relations_written(self, focus: SpanKey | None) -> None:
+        self.reload(focus=focus)
+
+    def _go_to(self, span: SpanLike) -> None:
+        """A relation's end: shown with every layer if the layer on show lacks it."""
+        doc = self.doc
+        if doc is not None and all(item.id != span.id for item in doc.shown):
+            doc.shown_layer = None
+            self.reload(focus=SpanKey(span.start, span.end, span.label))
+        else:
+            self.view.focus_span(span.id)
+        self.set_focus(self.view)
 
     def _said(self, verb: str, item: ReviewItem | Span, extra: str = "") -> None:
         self.flash(f"{verb} {item.label} {self._text(item)}{extra}", "$text-success")

@@ -42,6 +42,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
         "document-view--selection",
         "document-view--match",
         "document-view--hint",
+        "document-view--linked",
     }
 
     def __init__(

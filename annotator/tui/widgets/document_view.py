@@ -17,12 +17,14 @@ from typing import ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.strip import Strip
 
 from annotator.tui import cursor as moves
 from annotator.tui.cursor import Selection
 from annotator.tui.motions import MOTION_BINDINGS, Motions
 from annotator.tui.span_index import SpanIndex, SpanLike
 from annotator.tui.widgets.document_canvas import DocumentCanvas
+from annotator.tui.widgets.link_marks import LinkMarks
 from annotator.tui.widgets.row_painter import GUTTER
 
 STEPPED = frozenset({"left", "right", "up", "down"})
@@ -98,9 +100,18 @@ class DocumentView(DocumentCanvas):
         self._dragged = False
         self._last_click: int | None = None
         self.motions = Motions(self)
+        self.link_marks = LinkMarks(self)
 
     def _moved(self) -> None:
+        self.link_marks.update()
         self.post_message(self.CursorMoved(self))
+
+    def render_line(self, y: int) -> Strip:
+        """The row, with the spans linked to the focused one marked over it."""
+        strip = super().render_line(y)
+        if not self.link_marks.ranges:
+            return strip
+        return self.link_marks.draw(strip, self.scroll_offset.y + y)
 
     def post_pending(self) -> None:
         """The keys awaited changed (the status line shows them)."""
