@@ -1,6 +1,6 @@
 """Keys per span: the shortest way the workbench offers to make each reference span.
 
-    python bench/keys_per_span.py [--size 120x36] [--show]
+    python bench/keys_per_span.py [--size 120x36] [--show] [--suggestions]
 
 For each span of two reference annotations (the seed article's hand annotation, 21 spans,
 and bench/data/second-annotation.json, a second article written for this bench), in
@@ -15,6 +15,15 @@ out (they depend on the layout), so the figures are an upper bound of what the a
 
 Baseline, in the same run: the same search with only the keys of version 0.1 (arrows,
 shift+arrows, search, Esc) and its behaviour after a label (the selection stayed).
+
+`--suggestions`: the documents also carry the suggestions of the scheme's default pattern
+file (stored by the patterns source, as `annotator suggest` stores them), and the search
+may use the suggestion keys as well: `>`/`<` (with counts) select the next or previous
+one, `Y` accepts the one in play, a label key accepts a selected one as that label (over
+the selection, edges corrected by motions first), `N` rejects one. The suggestions a
+plan leaves on screen are modelled too (accepted ones and ones equal to a made span
+leave, rejected ones leave), and checked against the app's after every span; the stored
+rows must still equal the reference, and the keys without suggestions are printed beside.
 Not part of the test suite.
 """
 
@@ -27,7 +36,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +46,12 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from annotator.suggest import Suggestion  # noqa: E402
 from annotator.tokenize import TokenIndex  # noqa: E402
 from annotator.tui import cursor as moves  # noqa: E402
 from annotator.tui.cursor import Selection  # noqa: E402
 from annotator.tui.hints import OPENERS, assign_hints, hint_targets  # noqa: E402
+from annotator.tui.span_index import SpanIndex  # noqa: E402
 from annotator.tui.text_layout import TextLayout  # noqa: E402
 from annotator.tui.text_objects import around  # noqa: E402
 from annotator.tui.text_search import find_matches, match_from  # noqa: E402
@@ -68,6 +79,10 @@ class State:
     selection: Selection | None
     top: int = 0
     """The first row on screen (the view scrolls to keep the caret in sight)."""
+    active: int | None = None
+    """The suggestion selected with > or < (kept while there is a selection)."""
+    remaining: frozenset[int] = frozenset()
+    """The suggestions still shown (ids)."""
 
     @property
     def caret(self) -> int:
@@ -114,6 +129,14 @@ class Model:
         if index is None:
             return None
         return self.tokens.starts[index], self.tokens.ends[index]
+
+    def finish(self, state: State, goal: Reference, label_key: str) -> str | None:
+        """The key that makes `goal` from `state` (the label key on the target), if any."""
+        return label_key if self.target(state) == (goal.start, goal.end) else None
+
+    def after(self, state: State, goal: Reference, key: str) -> State:
+        """Where things stand once `key` made `goal`."""
+        return self.after_label(state, goal)
 
     def after_label(self, state: State, span: Reference) -> State:
         """Where the cursor is once the label key made `span`."""
@@ -212,17 +235,110 @@ class Model:
                     yield keys, self.scrolled(found.head, found, state.top)
 
 
+class SuggestingModel(Model):
+    """The workbench's keys and its suggestion keys, over one document's suggestions.
+
+    What is shown, what is in play and where `>` goes are computed as the app does
+    (`SpanIndex.following`, the innermost suggestion at the caret), from the same rules.
+    """
+
+    def __init__(
+        self, text: str, layout: TextLayout, height: int, suggestions: list[Suggestion]
+    ) -> None:
+        super().__init__(text, layout, height, True)
+        self.suggestions = {suggestion.id: suggestion for suggestion in suggestions}
+        self._ghosts: dict[frozenset[int], SpanIndex] = {}
+
+    def ghosts(self, remaining: frozenset[int]) -> SpanIndex:
+        found = self._ghosts.get(remaining)
+        if found is None:
+            found = self._ghosts[remaining] = SpanIndex(self.suggestions[i] for i in remaining)
+        return found
+
+    def selected(self, state: State) -> Suggestion | None:
+        """The suggestion selected with > or <, while the selection still overlaps it."""
+        if state.active is None or state.selection is None or state.active not in state.remaining:
+            return None
+        found, selection = self.suggestions[state.active], state.selection
+        return found if selection.start < found.end and found.start < selection.end else None
+
+    def in_play(self, state: State) -> tuple[Suggestion, int, int] | None:
+        """What `Y` and `N` act on, and over which extent."""
+        found = self.selected(state)
+        if found is not None and state.selection is not None:
+            return found, state.selection.start, state.selection.end
+        if state.selection is not None:
+            return None
+        here = self.ghosts(state.remaining).at(state.caret)
+        if not here:
+            return None
+        ghost = self.suggestions[here[0].id or 0]
+        return ghost, ghost.start, ghost.end
+
+    def successors(self, state: State, goal: Reference) -> Iterator[tuple[tuple[str, ...], State]]:
+        for keys, following in super().successors(state, goal):
+            # A selection keeps the suggestion it came from; without one, it is let go.
+            kept = state.active if following.selection is not None else None
+            yield keys, replace(following, active=kept, remaining=state.remaining)
+        ghosts = self.ghosts(state.remaining)
+        if not ghosts.spans:
+            return
+        selected = self.selected(state)
+        for step, key in ((1, ">"), (-1, "<")):
+            current = selected.id if selected is not None else None
+            for count in range(1, 10):
+                found = ghosts.following(current, state.caret, step)
+                if found is None:
+                    found = ghosts.spans[0 if step > 0 else -1]
+                current = found.id
+                keys = (key,) if count == 1 else ("#", str(count), key)
+                moved = self.scrolled(found.end, Selection.of(found.start, found.end), state.top)
+                yield keys, replace(moved, active=found.id, remaining=state.remaining)
+        play = self.in_play(state)
+        if play is not None:
+            rejected = play[0]
+            if state.selection is not None:
+                base = self.scrolled(rejected.start, None, state.top)
+            else:
+                base = state
+            yield ("N",), replace(base, active=None, remaining=state.remaining - {rejected.id})
+
+    def finish(self, state: State, goal: Reference, label_key: str) -> str | None:
+        play = self.in_play(state)
+        if play is not None and (play[1], play[2], play[0].label) == key_of(goal):
+            return "Y"  # the label key would do the same: Y says it is accepted
+        return super().finish(state, goal, label_key)
+
+    def after(self, state: State, goal: Reference, key: str) -> State:
+        """The span made; gone from the screen: what it accepted, and any equal to it."""
+        play = self.in_play(state)
+        accepted = play[0] if key == "Y" and play is not None else self.selected(state)
+        gone = {
+            number for number in state.remaining if self.suggestions[number][1:4] == key_of(goal)
+        }
+        if accepted is not None:
+            gone.add(accepted.id)
+        made = self.after_label(state, goal)
+        return replace(made, active=None, remaining=state.remaining - gone)
+
+
+def key_of(goal: Reference) -> tuple[int, int, str]:
+    return goal.start, goal.end, goal.label
+
+
 def plan(
-    model: Model, start: State, goal: Reference, max_cost: int = MAX_COST
+    model: Model, start: State, goal: Reference, label_key: str, max_cost: int = MAX_COST
 ) -> tuple[tuple[str, ...], State]:
-    """The cheapest key sequence from `start` that selects exactly `goal` (label excluded)."""
+    """The cheapest key sequence from `start` that makes exactly `goal`, its last key
+    included (the label key, or `Y` on a suggestion); and the state it leaves."""
     frontier: list[tuple[int, int, State, tuple[str, ...]]] = [(0, 0, start, ())]
     seen: dict[State, int] = {start: 0}
     tie = 0
     while frontier:
         cost, _, state, keys = heapq.heappop(frontier)
-        if model.target(state) == (goal.start, goal.end):
-            return keys, state
+        final = model.finish(state, goal, label_key)
+        if final is not None:
+            return (*keys, final), model.after(state, goal, final)
         if cost >= max_cost:
             continue
         for more, following in model.successors(state, goal):
@@ -232,7 +348,7 @@ def plan(
             seen[following] = total
             tie += 1
             heapq.heappush(frontier, (total, tie, following, keys + more))
-    raise SystemExit(f"no key sequence of at most {max_cost} keys selects {goal} from {start}")
+    raise SystemExit(f"no key sequence of at most {max_cost} keys makes {goal} from {start}")
 
 
 def token_selection(model: Model, state: State) -> Selection:
@@ -272,6 +388,10 @@ class Planned:
     text: str
     keys: tuple[str, ...]
     baseline: int
+    without: int = 0
+    """keys without suggestions (in the suggestions run)"""
+    origin: str | None = None
+    """the suggestion source the stored span was accepted from (None: made by hand)"""
 
 
 async def type_bunched(pilot: Pilot[None], keys: tuple[str, ...]) -> None:
@@ -293,10 +413,13 @@ async def type_bunched(pilot: Pilot[None], keys: tuple[str, ...]) -> None:
     await pilot.pause()
 
 
-async def plan_and_replay(size: tuple[int, int]) -> list[Planned]:
+async def plan_and_replay(size: tuple[int, int], suggestions: bool = False) -> list[Planned]:
     from annotator.project import create_project
     from annotator.store import NewDocument, Store, text_hash
+    from annotator.suggest import Source
+    from annotator.suggest.run import run
     from annotator.tui import make_app
+    from annotator.tui.widgets.document_view import DocumentView
 
     documents = references()
     planned: list[Planned] = []
@@ -306,29 +429,41 @@ async def plan_and_replay(size: tuple[int, int]) -> list[Planned]:
         store = Store.open(db)
         with store.transaction():
             store.import_documents([NewDocument(text=text) for _, text, _ in documents])
+        if suggestions:  # the scheme's default patterns, as `annotator suggest` stores them
+            run(store, [Source.PATTERNS], [text_hash(text) for _, text, _ in documents])
         keys_of = {label.name: label.key for label in store.scheme.labels}
         app = make_app(store, "bench")
         async with app.run_test(size=size) as pilot:
             for name, text, refs in documents:
                 doc_id = text_hash(text)
+                offered = store.suggestions.for_annotator(doc_id, "bench")
                 app.open_document(doc_id)
                 await pilot.pause()
-                view = app.screen.query_one("DocumentView")
+                await app.workers.wait_for_complete()  # the suggestions, read in a worker
+                await pilot.pause()
+                view = app.screen.query_one(DocumentView)
                 layout = view.text_layout
                 height = view.scrollable_content_region.height
                 assert layout is not None
                 modern = Model(text, layout, height, True)
                 old = Model(text, layout, height, False)
-                state = old_state = State(0, None)
+                replayed: Model = modern
+                if suggestions:
+                    replayed = SuggestingModel(text, layout, height, offered)
+                shown = frozenset(suggestion.id for suggestion in offered)
+                state = State(0, None, remaining=shown)
+                old_state = without_state = State(0, None)
                 for ref in refs:
-                    keys, reached = plan(modern, state, ref)
-                    old_keys, old_reached = plan(old, old_state, ref, BASELINE_MAX_COST)
-                    keys = (*keys, keys_of[ref.label])
+                    label_key = keys_of[ref.label]
+                    keys, state = plan(replayed, state, ref, label_key)
+                    old_keys, old_state = plan(old, old_state, ref, label_key, BASELINE_MAX_COST)
+                    without = len(keys)
+                    if suggestions:
+                        without_keys, without_state = plan(modern, without_state, ref, label_key)
+                        without = len(without_keys)
                     await type_bunched(pilot, keys)
-                    state = modern.after_label(reached, ref)
-                    old_state = old.after_label(old_reached, ref)
                     planned.append(
-                        Planned(name, ref, text[ref.start : ref.end], keys, len(old_keys) + 1)
+                        Planned(name, ref, text[ref.start : ref.end], keys, len(old_keys), without)
                     )
                     app_state = (view.cursor, view.selection, view.scroll_offset.y)
                     if app_state != (state.cursor, state.selection, state.top):
@@ -336,9 +471,18 @@ async def plan_and_replay(size: tuple[int, int]) -> list[Planned]:
                             f"{name}: after {' '.join(keys)!r} the app is at "
                             f"{view.cursor}/{view.selection}, the model at {state}"
                         )
-                stored = sorted(
-                    (span.start, span.end, span.label) for span in store.spans(doc_id, "bench")
-                )
+                    on_screen = {ghost.id or 0 for ghost in view.ghosts.spans}
+                    if suggestions and on_screen != state.remaining:
+                        raise SystemExit(
+                            f"{name}: after {' '.join(keys)!r} the app shows suggestions "
+                            f"{sorted(on_screen)}, the model {sorted(state.remaining)}"
+                        )
+                rows = store.spans(doc_id, "bench")
+                stored = sorted((span.start, span.end, span.label) for span in rows)
+                origins = {(span.start, span.end, span.label): span.origin for span in rows}
+                for made in planned:
+                    if made.document == name:
+                        made.origin = origins.get(key_of(made.span))
                 expected = sorted((ref.start, ref.end, ref.label) for ref in refs)
                 if stored != expected:
                     missing = set(expected) - set(stored)
@@ -359,22 +503,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", default="120x36", help="terminal size, COLSxROWS")
     parser.add_argument("--show", action="store_true", help="print every key sequence")
+    parser.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="the default patterns' suggestions on the documents, and their keys",
+    )
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))
-    planned = asyncio.run(plan_and_replay((width, height)))
-    print(f"terminal {width}x{height}; every plan replayed through the app: rows equal")
+    planned = asyncio.run(plan_and_replay((width, height), args.suggestions))
+    with_suggestions = " with the default patterns' suggestions" if args.suggestions else ""
+    print(f"terminal {width}x{height}{with_suggestions}; every plan replayed through the app")
     for document in ("seed", "second"):
         rows = [p for p in planned if p.document == document]
         print(f"\n{document}: {len(rows)} spans")
         for p in rows:
             excerpt = p.text if len(p.text) <= 40 else p.text[:37] + "..."
-            line = f"  {len(p.keys):2d} keys (0.1: {p.baseline:2d})  {p.span.label:<11} {excerpt}"
+            beside = f"without: {p.without:2d}, " if args.suggestions else ""
+            line = f"  {len(p.keys):2d} keys ({beside}0.1: {p.baseline:2d})  "
+            line += f"{p.span.label:<11} {excerpt}"
             print(line + (f"\n      {shown(p.keys)}" if args.show else ""))
         total, base = sum(len(p.keys) for p in rows), sum(p.baseline for p in rows)
         print(
             f"  total {total} keys, {total / len(rows):.2f} per span; "
             f"0.1: {base} ({base / len(rows):.2f} per span); ratio {total / base:.2f}"
         )
+        if args.suggestions:
+            without = sum(p.without for p in rows)
+            print(
+                f"  without suggestions: {without} keys ({without / len(rows):.2f} per span); "
+                f"with them {total / without:.2f} of that"
+            )
+            accepted = [p for p in rows if p.origin is not None]
+            counts = sorted(len(p.keys) for p in accepted)
+            print(
+                f"  {len(accepted)} spans accepted from a suggestion, "
+                f"{sum(counts)} keys for them (each: {' '.join(map(str, counts))})"
+            )
     five = [
         next(
             p
