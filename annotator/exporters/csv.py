@@ -9,9 +9,9 @@ come from imported files, so such cells get a leading `'` (OWASP's advice; sprea
 show the cell as text) and the count is noted. `--raw-cells` (`CsvOptions.raw_cells`)
 writes every cell as stored, for programs that read the file.
 
-A project that holds relations gets a second file beside the first, `NAME.relations.csv`
-(`train.relations.csv`... in a split's folder), one row per relation of the exported
-layers, its ends given as the spans file gives them:
+An export whose layers hold relations gets a second file beside the first,
+`NAME.relations.csv` (`train.relations.csv`... in a split's folder), one row per
+relation of the exported layers, its ends given as the spans file gives them:
 
     document, layer, relation, head_label, head_start, head_end, head_text,
     child_label, child_start, child_end, child_text
@@ -31,6 +31,7 @@ from typing import Any
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter, describe_relation, staged
+from annotator.exporters.relations import holds_relations
 from annotator.models import Document, RelationRow, SpanRow
 from annotator.offsets import from_codepoints
 from annotator.outputs import OutputKind, resolve_output
@@ -63,7 +64,7 @@ class CsvState:
         self.neutralised = 0
         self.report: ExportReport | None = None
         self.linked = False
-        """The project holds relations: each part writes a relations file too."""
+        """The exported layers hold relations: each part writes a relations file too."""
         self.relations_path: Path | None = None
         """Where a one-file export's part writes its relations (staged beside it)."""
 
@@ -192,7 +193,7 @@ class CsvExporter(StreamingExporter):
         self.relations_path = None
         output = resolve_output(target, protect=[store.path])
         one_file = (options is None or options.split is None) and output.kind == OutputKind.FILE
-        if not (one_file and store.relation_usage()):
+        if not (one_file and holds_relations(store, layers)):
             return super().export(store, target, layers, options)
         beside = output.path.with_name(output.path.name.removesuffix(".csv") + RELATIONS_SUFFIX)
         with staged(beside, protect=[store.path]) as self.relations_path:
@@ -206,7 +207,7 @@ class CsvExporter(StreamingExporter):
         raw = isinstance(options, CsvOptions) and options.raw_cells
         state = CsvState(options.offsets, raw)
         state.report = report
-        state.linked = bool(store.relation_usage())
+        state.linked = holds_relations(store, layers)
         state.relations_path = self.relations_path
         return state
 

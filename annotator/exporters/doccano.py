@@ -5,8 +5,8 @@ doccano's browser front end counts in (its classic emoji shift). Overlapping spa
 written as they are: doccano keeps them only in a project with "Allow overlapping
 entity" on, so the export notes how many documents need it. One layer per export.
 
-A project that holds relations is written in doccano's relation shape instead, the one
-its "Relation extraction" import reads, every record alike:
+When the exported layer holds relations, the export is in doccano's relation shape
+instead, the one its relation labelling import reads, every record alike:
 
     {"id", "text", "entities": [{"id", "start_offset", "end_offset", "label"}],
      "relations": [{"id", "from_id", "to_id", "type"}]}
@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.common import StreamingExporter
-from annotator.exporters.relations import between
+from annotator.exporters.relations import between, holds_relations
 from annotator.models import Document, RelationRow, SpanRow
 from annotator.offsets import from_codepoints
 from annotator.store import Store
@@ -92,10 +92,10 @@ class DoccanoExporter(StreamingExporter):
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
     ) -> Any:
-        linked = bool(store.relation_usage())
+        linked = holds_relations(store, layers)
         if linked:
             report.notes.append(
-                "the project holds relations: written in doccano's relation shape (entities "
+                "the layer holds relations: written in doccano's relation shape (entities "
                 "and relations), for a sequence labelling project with relation labelling on"
             )
         return {"offsets": options.offsets, "overlapping": 0, "linked": linked}

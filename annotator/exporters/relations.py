@@ -8,12 +8,13 @@ is listed in the loss report like the span, never dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from annotator.exporters import ExportReport
 from annotator.exporters.common import describe_relation
 from annotator.models import Document, RelationRow, SpanRow
+from annotator.store import Store
 
 Ref = TypeVar("Ref", int, str)
 """How a format refers to a span: a position (`T3`'s 3, an index) or an id string."""
@@ -51,3 +52,17 @@ def between(
         found.append((head, child, relation.label))
     found.sort()
     return found
+
+
+def holds_relations(store: Store, layers: Iterable[str] | None) -> bool:
+    """Whether the exported layers (None or `all`: every layer) hold any relation.
+
+    Formats with a second shape for relations (doccano, Prodigy's `relations`, csv's
+    second file) choose by this, so that an export of a layer without relations looks
+    the same whatever other layers hold, and a round trip gives the same bytes.
+    """
+    counts = store.relation_counts_by_layer()
+    wanted = None if layers is None else list(layers)
+    if wanted is None or "all" in wanted:
+        return bool(counts)
+    return any(counts.get(layer) for layer in wanted)

@@ -539,6 +539,10 @@ class Store:
         """Spans per layer, layers in alphabetical order."""
         return interchange.span_counts_by_layer(self._db)
 
+    def relation_counts_by_layer(self) -> dict[str, int]:
+        """Relations per layer, layers in alphabetical order."""
+        return interchange.relation_counts_by_layer(self._db)
+
     def label_depths(self, layers: Iterable[str] | None = None) -> dict[str, int]:
         """For each label, the most spans of it covering one character of one layer."""
         return interchange.label_depths(self._db, layers)

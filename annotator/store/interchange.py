@@ -14,6 +14,13 @@ def span_counts_by_layer(db: Connection) -> dict[str, int]:
     return dict(found.fetchall())
 
 
+def relation_counts_by_layer(db: Connection) -> dict[str, int]:
+    """Relations per layer (layers in alphabetical order): whether an export's layers
+    hold any decides a format's shape before its first record (doccano, Prodigy, csv)."""
+    found = db.execute("SELECT layer, count(*) FROM relations GROUP BY layer ORDER BY layer")
+    return dict(found.fetchall())
+
+
 def documents_with_spans(db: Connection, layer: str) -> list[str]:
     """Ids of the documents where `layer` holds at least one span, in import order."""
     found = db.execute(

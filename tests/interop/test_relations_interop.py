@@ -270,6 +270,28 @@ def test_doccano_without_relations_keeps_its_label_shape(store: Store) -> None:
     assert set(json.loads(Path("d.jsonl").read_text("utf-8"))) == {"id", "text", "label"}
 
 
+def test_doccano_shape_follows_the_exported_layer_only(store: Store) -> None:
+    """alice's relations do not change how gold is written (nor do they survive in it)."""
+    with store.transaction():
+        store.import_documents(
+            [
+                NewDocument(
+                    text="Lavrov said Kyiv refused.",
+                    spans=[
+                        ("alice", 0, 11, "attribution"),
+                        ("alice", 12, 16, "demand"),
+                        ("gold", 12, 16, "demand"),
+                    ],
+                    relations=[(0, 1, "says")],
+                )
+            ]
+        )
+    assert not export(store, "doccano", Path("gold.jsonl")).lossy
+    assert set(json.loads(Path("gold.jsonl").read_text("utf-8"))) == {"id", "text", "label"}
+    export(store, "doccano", Path("alice.jsonl"), layers=["alice"])
+    assert "relations" in json.loads(Path("alice.jsonl").read_text("utf-8"))
+
+
 DOCCANO_SCHEME = """
 name = "founders"
 version = 1

@@ -10,6 +10,12 @@ For every format that has an importer:
   moves spans fails here, even if it always drops the same ones;
 - the second export is byte for byte the first one.
 
+With generated relations (`linked_documents`), every format that holds them gives back
+each relation of an exported layer whose spans came back unchanged, reports as dropped
+exactly those whose span it dropped, and never invents one (a relation on a span moved
+by alignment may come back on its new place); a format that cannot hold relations (conll)
+reports every one of them.
+
 The corpora are built from pieces that break naive tools: emoji with ZWJ and variation
 selectors, CJK, combining marks, CRLF, tabs, double spaces, typographic quotes; spans
 overlap, nest, repeat across labels and start or end anywhere.
@@ -111,6 +117,8 @@ def round_trip(
             source = first if fmt != "label-studio" else first / "tasks.json"
             import_file(two, source, format=fmt, offsets=offsets)
             check_import(two, docs, exported, report, fmt)
+            if any(doc.relations for doc in docs):
+                check_relations(two, docs, exported, report, fmt)
             second = root / f"second{exporter.suffix}"
             exporter.export(two, second, layers, opts)
         assert snapshot(second) == snapshot(first)
@@ -210,6 +218,67 @@ def check_import(
             assert len(others) <= len(moved), f"{doc.id} {layer}: unreported spans {others}"
 
 
+Linked = tuple[object, str, tuple[int, int, str], tuple[int, int, str], str]
+"""A relation comparable across projects: document (its `view` key), layer, both ends."""
+
+
+def check_relations(
+    store: Store,
+    docs: list[NewDocument],
+    layers: tuple[str, ...],
+    report: ExportReport,
+    fmt: str,
+) -> None:
+    """The imported relations against the generated ones, modulo the loss report.
+
+    A relation of an exported layer comes back exactly when neither span was reported;
+    it is reported dropped (once) when a span of it was dropped; one on a moved span may
+    come back at the span's new place, and nothing else may come back.
+    """
+    dropped = reported(report.dropped)
+    changed = reported(report.changed) - dropped
+    expected: set[Linked] = set()
+    lost = moved = 0
+    for doc in docs:
+        key, bounds = view(fmt, doc.text)
+        for head, child, label in doc.relations:
+            layer = doc.spans[head][0]
+            if layer not in layers:
+                continue
+            ends = [(doc.id, *doc.spans[head]), (doc.id, *doc.spans[child])]
+            if any(end in dropped for end in ends):
+                lost += 1
+            elif any(end in changed for end in ends):
+                moved += 1
+            else:
+                first, second = doc.spans[head][1:], doc.spans[child][1:]
+                expected.add(
+                    (
+                        key,
+                        layer,
+                        (*bounds(*first[:2]), first[2]),
+                        (*bounds(*second[:2]), second[2]),
+                        label,
+                    )
+                )
+    got: set[Linked] = set()
+    for document in store.iter_documents():
+        key, bounds = view(fmt, document.text)
+        spans = {s.id: (*bounds(s.start, s.end), s.label) for s in store.spans(document.id)}
+        for relation in store.relation_rows(document.id):
+            got.add(
+                (key, relation.layer, spans[relation.head], spans[relation.child], relation.label)
+            )
+    if not getattr(get_exporter(fmt), "represents_relations", False):
+        assert got == set()
+        assert len(report.dropped_relations) == len(expected) + lost + moved
+        return
+    assert expected <= got, f"relations lost without a report: {expected - got}"
+    assert len(got - expected) <= moved, f"relations nobody made: {got - expected}"
+    assert len(report.dropped_relations) == lost, report.dropped_relations
+    assert report.relations == len(expected) + moved
+
+
 # ROUNDTRIP_EXAMPLES=500 for a long local run
 PROPERTY = settings(
     max_examples=int(os.environ.get("ROUNDTRIP_EXAMPLES", "25")),
@@ -245,11 +314,13 @@ def test_label_studio_round_trips_every_layer(offsets: str, docs: list[NewDocume
 
 
 @st.composite
-def linked_documents(draw: st.DrawFn) -> list[NewDocument]:
+def linked_documents(
+    draw: st.DrawFn, layers: tuple[str, ...] = ("gold", "alice")
+) -> list[NewDocument]:
     """Generated documents whose spans are linked wherever the default scheme lets them:
     relations of each layer between its spans, of every relation the labels fit."""
     scheme, _ = load_scheme()
-    docs = draw(documents(("gold", "alice")))
+    docs = draw(documents(layers))
     for doc in docs:
         pairs = [
             (head, child, relation.name)
@@ -304,3 +375,31 @@ def test_jsonl_round_trips_relations(docs: list[NewDocument]) -> None:
             second = root / "second.jsonl"
             exporter.export(two, second, None)
         assert second.read_bytes() == first.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options"),
+    [
+        ("brat", {}),
+        ("doccano", {}),
+        ("doccano", {"offsets": "utf16"}),
+        ("prodigy", {}),
+        ("conll", {}),
+    ],
+)
+@PROPERTY
+@given(docs=linked_documents())
+def test_single_layer_formats_round_trip_relations(
+    fmt: str, options: dict[str, object], docs: list[NewDocument]
+) -> None:
+    """Relations of the exported layer (gold) come back; conll reports each one lost."""
+    round_trip(fmt, docs, None, **options)
+
+
+@pytest.mark.parametrize("offsets", ["codepoint", "utf16"])
+@PROPERTY
+@given(docs=linked_documents(("gold", "alice", "predictions")))
+def test_label_studio_round_trips_relations_of_every_layer(
+    offsets: str, docs: list[NewDocument]
+) -> None:
+    round_trip("label-studio", docs, None, offsets=offsets)
