@@ -496,3 +496,21 @@ def test_conllu_relation_without_a_span_on_its_tokens_is_noted(tmp_path: Path) -
         result = import_file(flair, path)
         assert result.counts.relations == 1
         assert any("1 relations not imported" in note for note in result.notes), result.notes
+
+
+def test_export_command_lists_relations_a_format_drops_and_exits_1(store: Store) -> None:
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    import_linked(store)
+    store.close()
+    runner = CliRunner()
+    args = ["export", "conll", "--db", str(store.path), "-o", "out.conll"]
+    lossy = runner.invoke(app, args)
+    assert lossy.exit_code == 1
+    assert "5 relations could not be represented in conll" in lossy.output
+    assert "d2 gold relation says: 26-37 attribution 'Lavrov said' -> 0-25 quote" in lossy.output
+    assert runner.invoke(app, [*args, "--allow-lossy"]).exit_code == 0
+    kept = runner.invoke(app, ["export", "brat", "--db", str(store.path), "-o", "brat"])
+    assert kept.exit_code == 0 and "5 relations" in kept.output

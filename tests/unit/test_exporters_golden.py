@@ -61,3 +61,34 @@ def test_export_matches_its_golden_file(store: Store, case: str, tmp_path: Path)
             (golden / name).write_bytes(data)
     assert exporter.name == fmt
     assert files(target) == files(golden)
+
+
+LINKED_CASES = {
+    "relations-jsonl": ("jsonl", {}),
+    "relations-brat": ("brat", {}),
+    "relations-label-studio": ("label-studio", {}),
+    "relations-doccano": ("doccano", {"offsets": "utf16"}),
+    "relations-prodigy": ("prodigy", {}),
+    "relations-csv": ("csv", {}),
+}
+"""Formats that hold relations, on a corpus with some (relations.jsonl: two layers, nested
+ends, an end after an emoji, ends across a line break)."""
+
+
+@pytest.mark.parametrize("case", sorted(LINKED_CASES))
+def test_relations_match_their_golden_files(store: Store, case: str, tmp_path: Path) -> None:
+    fmt, options = LINKED_CASES[case]
+    import_file(store, DATA / "relations.jsonl")
+    exporter = get_exporter(fmt)
+    out = tmp_path / "out"
+    target = out / f"export{exporter.suffix}"
+    report = exporter.export(store, target, None, ExportOptions(**options))
+    assert report.relations and not report.lossy
+    golden = GOLDEN / case
+    # everything written, csv's relations file beside the spans file included
+    if os.environ.get("UPDATE_GOLDEN"):
+        import shutil
+
+        shutil.rmtree(golden, ignore_errors=True)
+        shutil.copytree(out, golden, ignore=shutil.ignore_patterns(".annotator-export"))
+    assert files(out) == files(golden)
