@@ -2,14 +2,16 @@
 
 Each export is checked against its tool's own rules (brat's `R` lines against its
 annotation.conf, Label Studio's annotations by label-studio-sdk against the config),
-imported into a new project and compared with the relations stored; the interop samples
-with relations (brat's news tutorial, doccano's relation example, flair's CoNLL-U Plus)
-import with theirs.
+imported into a new project and compared with the relations stored. Files with relations
+written by the tools' own projects (brat's news tutorial, doccano's relation example,
+flair's CoNLL-U Plus fixture) are not shipped here: the sample tests read them from the
+folder ANNOTATOR_INTEROP_SAMPLES names (brat/, doccano/, conllu/), and skip without it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -20,7 +22,14 @@ from conftest import export, import_linked, stored_relations
 from annotator.ingest import import_file
 from annotator.store import NewDocument, Store
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "interop-samples"
+
+def sample(name: str) -> Path:
+    """A tool-written sample file or folder; the test is skipped when it is not there."""
+    folder = os.environ.get("ANNOTATOR_INTEROP_SAMPLES")
+    path = Path(folder) / name if folder else None
+    if path is None or not path.exists():
+        pytest.skip(f"set ANNOTATOR_INTEROP_SAMPLES to a folder holding {name}")
+    return path
 
 
 def fresh(tmp_path: Path, store: Store, name: str = "back.db") -> Store:
@@ -130,11 +139,9 @@ def _scheme(template: str, labels: dict[str, str]) -> str:
 
 def test_brat_sample_relations_import(tmp_path: Path) -> None:
     """brat's news tutorial: R lines with a trailing tab, an event and notes beside them."""
-    sample = SAMPLES / "brat"
-    if not sample.is_dir():
-        pytest.skip("the interop samples are not beside the project")
+    corpus = sample("brat")
     with Store.create(tmp_path / "news.db", _scheme(NEWS_SCHEME, NEWS_LABELS), "t") as news:
-        result = import_file(news, sample)
+        result = import_file(news, corpus)
         assert result.counts.relations == 2
         assert stored_relations(news) == {
             (
@@ -313,12 +320,10 @@ children = ["PERSON"]
 
 
 def test_doccano_sample_relations_import(tmp_path: Path) -> None:
-    sample = SAMPLES / "doccano" / "relation_extraction_import_example.jsonl"
-    if not sample.is_file():
-        pytest.skip("the interop samples are not beside the project")
+    example = sample("doccano/relation_extraction_import_example.jsonl")
     scheme = _scheme(DOCCANO_SCHEME, {"ORG": "o", "DATE": "d", "PERSON": "e"})
     with Store.create(tmp_path / "f.db", scheme, "t") as founders:
-        assert import_file(founders, sample, format="doccano").counts.relations == 3
+        assert import_file(founders, example, format="doccano").counts.relations == 3
         ((doc_id, *_),) = {r[:1] for r in stored_relations(founders)}
         assert stored_relations(founders) == {
             (doc_id, "gold", (0, 6, "ORG"), (22, 39, "DATE"), "foundedAt"),
@@ -436,12 +441,10 @@ def test_conllu_plus_sample_relations_import_as_conllu_reads_them(tmp_path: Path
     inclusive): the spans that the ner column marks on those tokens are linked; the
     expected pairs are computed from the file by the `conllu` library."""
     conllu = pytest.importorskip("conllu")
-    sample = SAMPLES / "conllu" / "flair_train.conllup"
-    if not sample.is_file():
-        pytest.skip("the interop samples are not beside the project")
+    fixture = sample("conllu/flair_train.conllup")
     expected = set()
     for sentence in conllu.parse(
-        sample.read_text("utf-8"), fields=["id", "form", "upos", "ner", "misc"]
+        fixture.read_text("utf-8"), fields=["id", "form", "upos", "ner", "misc"]
     ):
         words = [token["form"] for token in sentence]
         for item in sentence.metadata["relations"].split("|"):
@@ -451,7 +454,7 @@ def test_conllu_plus_sample_relations_import_as_conllu_reads_them(tmp_path: Path
             expected.add((sentence.metadata["text"], head, child, label))
     scheme = FLAIR_SCHEME
     with Store.create(tmp_path / "flair.db", scheme, "t") as flair:
-        assert import_file(flair, sample).counts.relations == len(expected) == 7
+        assert import_file(flair, fixture).counts.relations == len(expected) == 7
         found = set()
         for document in flair.iter_documents():
             spans = {s.id: document.text[s.start : s.end] for s in flair.spans(document.id)}
@@ -485,17 +488,39 @@ children = ["PER"]
 )
 
 
-def test_conllu_relation_without_a_span_on_its_tokens_is_noted(tmp_path: Path) -> None:
+def test_conllu_relations_link_multi_token_spans_and_note_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "r.conllup"
     path.write_text(
-        "# global.columns = ID FORM NER\n# relations = 1;1;3;3;founded_by|1;1;2;2;founded_by\n"
-        "1\tGoogle\tB-ORG\n2\tby\tO\n3\tPage\tB-PER\n",
+        "# global.columns = ID FORM NER MISC\n"
+        "# relations = 4;4;1;2;founded_by|4;4;3;3;founded_by\n"
+        "1\tLarry\tB-PER\t_\n2\tPage\tI-PER\t_\n3\tfounded\tO\t_\n"
+        "4\tGoogle\tB-ORG\tSpaceAfter=No\n5\t.\tO\t_\n",
         "utf-8",
     )
     with Store.create(tmp_path / "flair.db", FLAIR_SCHEME, "t") as flair:
         result = import_file(flair, path)
         assert result.counts.relations == 1
+        (doc,) = flair.iter_documents()
+        assert doc.text == "Larry Page founded Google."
+        assert stored_relations(flair) == {
+            (doc.id, "gold", (19, 25, "ORG"), (0, 10, "PER"), "founded_by")
+        }
+        # "founded" is no span: that relation is counted, not imported
         assert any("1 relations not imported" in note for note in result.notes), result.notes
+
+
+def test_brat_relation_naming_an_event_is_counted_not_imported(
+    store: Store, tmp_path: Path
+) -> None:
+    (tmp_path / "e.txt").write_text("Lavrov said Kyiv must wait.", "utf-8")
+    (tmp_path / "e.ann").write_text(
+        "T1\tattribution 0 11\tLavrov said\nT2\tdemand 12 26\tKyiv must wait\n"
+        "E1\tdemand:T2\nR1\tsays Arg1:T1 Arg2:T2\t\nR2\tsays Arg1:T1 Arg2:E1\t\n",
+        "utf-8",
+    )
+    result = import_file(store, tmp_path / "e.ann")
+    assert result.counts.relations == 1
+    assert "1 events, 1 relations of events or of missing T lines" in result.notes[0]
 
 
 def test_export_command_lists_relations_a_format_drops_and_exits_1(store: Store) -> None:
