@@ -11,11 +11,11 @@ not on token boundaries is noted (Prodigy's manual interfaces want token-aligned
 32-bit integers of the text (input) and of text plus spans (task), computed by annotator,
 not by Prodigy's own function. One layer per export.
 
-When the exported layer holds relations, every record also has `relations`, as
-Prodigy's `rel.manual` writes them: `{"head", "child", "head_span", "child_span",
-"label"}`, where `head` and `child` are the last token of each span (what spaCy's
-relation example reads as the span's key) and the `_span`s are the spans as written in
-`spans`.
+When the scheme declares relations, every record also has `relations` (spaCy's relation
+example reads the key in every record), as Prodigy's `rel.manual` writes them: `{"head",
+"child", "head_span", "child_span", "label"}`, where `head` and `child` are the last
+token of each span (what that example reads as the span's key) and the `_span`s are the
+spans as written in `spans`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import IO, Any
 from annotator.exporters import ExportOptions, ExportReport
 from annotator.exporters.bio import align
 from annotator.exporters.common import ALIGN_POLICIES, StreamingExporter, describe
-from annotator.exporters.relations import between, holds_relations
+from annotator.exporters.relations import between
 from annotator.models import Document, RelationRow, SpanRow
 from annotator.store import Store
 from annotator.tokenize import TokenIndex
@@ -147,7 +147,7 @@ class ProdigyExporter(StreamingExporter):
     def begin(
         self, store: Store, layers: list[str] | None, options: ExportOptions, report: ExportReport
     ) -> Any:
-        linked = holds_relations(store, layers)
+        linked = bool(store.scheme.relations)
         return {"policy": options.align or "exact", "unaligned": 0, "linked": linked}
 
     def open_part(self, path: Path, split: str | None, state: Any, report: ExportReport) -> Any:
