@@ -1,6 +1,6 @@
 """Keys per span: the shortest way the workbench offers to make each reference span.
 
-    python bench/keys_per_span.py [--size 120x36] [--show] [--suggestions]
+    python bench/keys_per_span.py [--size 120x36] [--show] [--suggestions [patterns|model]]
 
 For each span of two reference annotations (the seed article's hand annotation, 21 spans,
 and bench/data/second-annotation.json, a second article written for this bench), in
@@ -24,6 +24,10 @@ the selection, edges corrected by motions first), `N` rejects one. The suggestio
 plan leaves on screen are modelled too (accepted ones and ones equal to a made span
 leave, rejected ones leave), and checked against the app's after every span; the stored
 rows must still equal the reference, and the keys without suggestions are printed beside.
+`--suggestions model`: instead, each document's suggestions come from a spancat model
+trained (`annotator train`, default steps) on the other annotated document alone, its
+paragraphs as documents and its reference spans as gold: what a team gets from the model
+after labelling one article.
 Not part of the test suite.
 """
 
@@ -42,6 +46,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.pilot import Pilot
+
+    from annotator.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -362,7 +368,11 @@ def token_selection(model: Model, state: State) -> Selection:
 # ------------------------------------------------------------------ the documents
 
 
-def references() -> list[tuple[str, str, list[Reference]]]:
+Documents = list[tuple[str, str, list["Reference"]]]
+"""(name, text, spans in reading order) of each annotated document."""
+
+
+def references() -> Documents:
     """(name, text, spans in reading order) of the two annotated documents."""
     seed_text = SEED_TEXT.read_bytes().decode("utf-8-sig")
     seed = json.loads(SEED_SPANS.read_text(encoding="utf-8"))
@@ -392,6 +402,8 @@ class Planned:
     """keys without suggestions (in the suggestions run)"""
     origin: str | None = None
     """the suggestion source the stored span was accepted from (None: made by hand)"""
+    suggested: bool = False
+    """a suggestion proposed exactly this span"""
 
 
 async def type_bunched(pilot: Pilot[None], keys: tuple[str, ...]) -> None:
@@ -413,7 +425,51 @@ async def type_bunched(pilot: Pilot[None], keys: tuple[str, ...]) -> None:
     await pilot.pause()
 
 
-async def plan_and_replay(size: tuple[int, int], suggestions: bool = False) -> list[Planned]:
+def model_suggestions(store: Store, documents: Documents, folder: Path) -> list[str]:
+    """For each document, a model trained on the other one (its paragraphs as documents,
+    its reference spans as gold) proposes spans, stored as model suggestions. Returns a
+    line per model: what it learnt from and its held-out score."""
+    from annotator.models import NewDocument
+    from annotator.project import create_project
+    from annotator.store import Store, text_hash
+    from annotator.suggest import Source
+    from annotator.suggest.model import predict
+    from annotator.suggest.training import train
+
+    said = []
+    for index, (name, text, _refs) in enumerate(documents):
+        other, other_text, other_refs = documents[1 - index]
+        db = folder / f"trained-on-{other}.db"
+        create_project(db)
+        paragraphs, offset = [], 0
+        for line in other_text.split("\n"):
+            spans = [
+                ("gold", ref.start - offset, ref.end - offset, ref.label)
+                for ref in other_refs
+                if offset <= ref.start and ref.end <= offset + len(line)
+            ]
+            if spans:
+                paragraphs.append(NewDocument(text=line, spans=spans))
+            offset += len(line) + 1
+        with Store.open(db) as training:
+            training.import_documents(paragraphs)
+        result = train(db)
+        (proposals,) = predict(result.path, [text])
+        labels = set(store.scheme.label_names)
+        kept = [proposal for proposal in proposals if proposal.label in labels]
+        store.suggestions.replace(text_hash(text), Source.MODEL, kept)
+        score = result.scores[-1]
+        said.append(
+            f"{name}: a model trained on {other} ({len(paragraphs)} paragraphs, "
+            f"{sum(len(p.spans) for p in paragraphs)} spans; held-out F {score.f:.2f}) "
+            f"proposes {len(kept)} spans"
+        )
+    return said
+
+
+async def plan_and_replay(
+    size: tuple[int, int], suggestions: str | None = None, notes: list[str] | None = None
+) -> list[Planned]:
     from annotator.project import create_project
     from annotator.store import NewDocument, Store, text_hash
     from annotator.suggest import Source
@@ -429,8 +485,12 @@ async def plan_and_replay(size: tuple[int, int], suggestions: bool = False) -> l
         store = Store.open(db)
         with store.transaction():
             store.import_documents([NewDocument(text=text) for _, text, _ in documents])
-        if suggestions:  # the scheme's default patterns, as `annotator suggest` stores them
+        if suggestions == "patterns":  # the scheme's default patterns, as `suggest` stores them
             run(store, [Source.PATTERNS], [text_hash(text) for _, text, _ in documents])
+        elif suggestions == "model":
+            found = model_suggestions(store, documents, Path(folder))
+            if notes is not None:
+                notes += found
         keys_of = {label.name: label.key for label in store.scheme.labels}
         app = make_app(store, "bench")
         async with app.run_test(size=size) as pilot:
@@ -462,8 +522,10 @@ async def plan_and_replay(size: tuple[int, int], suggestions: bool = False) -> l
                         without_keys, without_state = plan(modern, without_state, ref, label_key)
                         without = len(without_keys)
                     await type_bunched(pilot, keys)
+                    exact = key_of(ref) in {suggestion[1:4] for suggestion in offered}
+                    covered = text[ref.start : ref.end]
                     planned.append(
-                        Planned(name, ref, text[ref.start : ref.end], keys, len(old_keys), without)
+                        Planned(name, ref, covered, keys, len(old_keys), without, suggested=exact)
                     )
                     app_state = (view.cursor, view.selection, view.scroll_offset.y)
                     if app_state != (state.cursor, state.selection, state.top):
@@ -505,13 +567,23 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every key sequence")
     parser.add_argument(
         "--suggestions",
-        action="store_true",
-        help="the default patterns' suggestions on the documents, and their keys",
+        nargs="?",
+        const="patterns",
+        choices=["patterns", "model"],
+        help="suggestions on the documents (the default patterns', or a model's trained on "
+        "the other document), and their keys",
     )
     args = parser.parse_args()
     width, height = (int(part) for part in args.size.split("x"))
-    planned = asyncio.run(plan_and_replay((width, height), args.suggestions))
-    with_suggestions = " with the default patterns' suggestions" if args.suggestions else ""
+    notes: list[str] = []
+    planned = asyncio.run(plan_and_replay((width, height), args.suggestions, notes))
+    for note in notes:
+        print(note)
+    with_suggestions = {
+        None: "",
+        "patterns": " with the default patterns' suggestions",
+        "model": " with suggestions from a model trained on the other document",
+    }[args.suggestions]
     print(f"terminal {width}x{height}{with_suggestions}; every plan replayed through the app")
     for document in ("seed", "second"):
         rows = [p for p in planned if p.document == document]
@@ -533,11 +605,12 @@ def main() -> None:
                 f"  without suggestions: {without} keys ({without / len(rows):.2f} per span); "
                 f"with them {total / without:.2f} of that"
             )
-            accepted = [p for p in rows if p.origin is not None]
-            counts = sorted(len(p.keys) for p in accepted)
+            exact = sorted(len(p.keys) for p in rows if p.suggested)
+            edited = sorted(len(p.keys) for p in rows if p.origin and not p.suggested)
             print(
-                f"  {len(accepted)} spans accepted from a suggestion, "
-                f"{sum(counts)} keys for them (each: {' '.join(map(str, counts))})"
+                f"  {len(exact)} spans suggested exactly, keys each: "
+                f"{' '.join(map(str, exact)) or '-'}; {len(edited)} more accepted from a "
+                f"suggestion after an edit, keys each: {' '.join(map(str, edited)) or '-'}"
             )
     five = [
         next(
