@@ -158,6 +158,19 @@ async def test_a_label_key_accepts_the_selected_suggestion_as_that_label(
         assert project.spans(seed_id, "alice")[0].origin is None
 
 
+async def test_once_its_selection_is_gone_a_suggestion_is_let_go(
+    app: AnnotatorApp, project: Store, seed_id: str, text: str
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_suggested(pilot, seed_id)
+        # Esc ends the selection > made; a new one over part of it is the person's own.
+        await bunched(pilot, "greater_than_sign", "escape", "shift+right", "d")
+        assert layer(project, seed_id) == [(*place(text, "him"), "demand", "him")]
+        assert project.spans(seed_id, "alice")[0].origin is None
+        assert decisions(project, seed_id) == []
+        assert ghosts(view) == ALL
+
+
 async def test_edges_corrected_before_accepting_are_kept_and_the_accept_says_edited(
     app: AnnotatorApp, project: Store, seed_id: str, text: str
 ) -> None:

@@ -170,7 +170,11 @@ class SuggestingScreen(ProgressScreen):
     # ------------------------------------------------------------- keys
 
     def take_key(self, event: events.Key) -> bool:
-        """Any key but the confirming one cancels a pending accept-all."""
+        """Before each key: a selection made by > that is gone lets its suggestion go (a
+        selection made afterwards is the person's own); any key but the confirming one
+        cancels a pending accept-all."""
+        if self._active is not None and self.view.selection is None:
+            self._active = None
         if self._confirming and event.key != ACCEPT_ALL:
             self._confirming = False
             self.flash("Nothing accepted")
