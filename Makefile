@@ -55,6 +55,8 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/tui_keys.py
 	$(BIN)/python bench/concurrent_writes.py
 	$(BIN)/python bench/train.py
+	$(BIN)/python bench/patterns_quality.py
+	$(BIN)/python bench/suggest_patterns.py
 
 ## A real Label Studio server for tests/interop/test_labelstudio_server.py, in a venv of its
 ## own (.venv-ls) so that its pinned dependencies never touch .venv; made once (stamp file).
