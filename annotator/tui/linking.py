@@ -29,7 +29,14 @@ from textual.content import Content
 from annotator.errors import StoreError
 from annotator.models import GOLD, RelationDef, SpanKey
 from annotator.tui.relation_index import RelationIndex, RelationRef
-from annotator.tui.relation_lines import Part, bracketed, colour_style, one_end_line, relation_line
+from annotator.tui.relation_lines import (
+    Part,
+    bracketed,
+    colour_style,
+    key_lines,
+    panel_lines,
+    relation_line,
+)
 from annotator.tui.screens.relation_chooser import Choice, relation_chooser
 from annotator.tui.span_index import SpanLike
 from annotator.tui.span_writer import SpanEnd
@@ -69,15 +76,21 @@ class Linking:
         self.index = RelationIndex()
         self.source: int | None = None
         """the view id of the span a link is being made from"""
-        self._colours: tuple[object, dict[str, str]] | None = None
+        self._colours: dict[str, str] | None = None
         self._panel_for: tuple[object, ...] | None = None
         self._said: Content | None = None
+        self._panel_widget: RelationPanel | None = None
+        self._view: DocumentView | None = None
+        self._panel_looked_up = False
 
     # ------------------------------------------------------------- reading
 
     @property
     def view(self) -> DocumentView:
-        return self.screen.view
+        """The screen's document view (looked up once: a query walks the DOM)."""
+        if self._view is None:
+            self._view = self.screen.view
+        return self._view
 
     @property
     def text(self) -> str:
@@ -85,13 +98,14 @@ class Linking:
 
     @property
     def colours(self) -> dict[str, str]:
-        """The labels' and the relations' colours by name (names are apart)."""
-        scheme = self.screen.scheme
-        if self._colours is None or self._colours[0] is not scheme:
+        """The labels' and the relations' colours by name (names are apart), read from
+        the scheme once per `reload` (asking the store for its scheme is a read)."""
+        if self._colours is None:
+            scheme = self.screen.scheme
             found = {label.name: label.color for label in scheme.labels}
             found.update((relation.name, relation.color) for relation in scheme.relations)
-            self._colours = (scheme, found)
-        return self._colours[1]
+            self._colours = found
+        return self._colours
 
     def reload(self) -> None:
         """Read the screen's relations again: after any change to its spans or relations."""
@@ -101,6 +115,7 @@ class Linking:
             self.screen.notify(str(exc), title="Relations not read", severity="error")
             found = []
         view = self.view
+        self._colours = None
         self.index = RelationIndex(found, view.index.position)
         if self.source is not None and self.source not in view.index.by_id:
             self.source = None
@@ -144,6 +159,12 @@ class Linking:
 
     def start(self, target: SpanLike) -> None:
         """Start a link from `target` (the span under the cursor, or the one chosen)."""
+        if not self.screen.scheme.relations:
+            self.screen.flash(
+                f"Scheme {self.screen.scheme.qualified_name} declares no relations: "
+                "a version with [[relations]] brings them (annotator schema migrate)"
+            )
+            return
         self.source = target.id
         self.view.link_marks.set_links(self.index.links(), self.source)
         self.screen.set_class(True, "-relations")
@@ -268,7 +289,7 @@ class Linking:
         if not found:
             return None
         more = len(found) - 1
-        after: list[Part] = [(f"  +{more} more: R lists them", MUTED)] if more else []
+        after: list[Part] = [(f"  +{more} more (R)", MUTED)] if more else []
         first = found[0]
         return self._line(first.head, first.label, first.child, width, [], after)
 
@@ -310,8 +331,12 @@ class Linking:
         return self._line(first, name, second, width, lead, [(hint + " · Esc", MUTED)])
 
     def _panel(self) -> RelationPanel | None:
-        found = self.screen.query(RelationPanel)
-        return found.first() if found else None
+        """The screen's relation panel, looked up once (a query walks the DOM)."""
+        if not self._panel_looked_up:
+            found = self.screen.query(RelationPanel)
+            self._panel_widget = found.first() if found else None
+            self._panel_looked_up = self.screen.is_mounted
+        return self._panel_widget
 
     def show_panel(self) -> None:
         """The focused span's relations in the side panel (when they changed)."""
@@ -327,30 +352,9 @@ class Linking:
 
     def _panel_lines(self, focused: int | None, width: int) -> list[Content]:
         if self.source is not None:
-            keys = [
-                f"{r.key} {r.name}: {' '.join(r.heads)} → {' '.join(r.children)}"
-                for r in self.screen.scheme.relations
-            ]
-            title = Content.styled("linking; the relation keys:", "bold $accent")
-            return [title, *(Content.styled(key, MUTED) for key in keys)]
+            return key_lines(self.screen.scheme.relations)
         found = self.index.of(focused)
-        if not found:
-            return [Content.styled("none for this span · L links it to another", MUTED)]
-        lines = []
-        shown = found[: PANEL_LINES - 1] if len(found) > PANEL_LINES else found
-        for relation in shown:
-            after: list[Part] = []
-            if relation.item is not None:
-                mark = "  ✓ gold" if relation.stored is not None else "  · "
-                after = [(mark + " " + ",".join(relation.item.annotators), MUTED)]
-            other, outgoing = relation.other(focused or 0), relation.head_id == focused
-            line = one_end_line(
-                other, relation.label, outgoing, self.text, self.colours, width, after
-            )
-            lines.append(line)
-        if len(found) > len(shown):
-            lines.append(Content.styled(f"+{len(found) - len(shown)} more: R lists them", MUTED))
-        return lines
+        return panel_lines(found, focused or 0, self.text, self.colours, width, PANEL_LINES)
 
     # ------------------------------------------------------------- history
 

@@ -89,10 +89,12 @@ class RelationIndex:
 
     def links(self) -> dict[int, tuple[int, ...]]:
         """Span -> the spans its relations link it to (what the view marks)."""
-        return {
-            span_id: tuple(dict.fromkeys(relation.other(span_id).id or 0 for relation in found))
-            for span_id, found in self.by_span.items()
-        }
+        found: dict[int, dict[int, None]] = {}
+        for relation in self.relations:
+            head, child = relation.head.id or 0, relation.child.id or 0
+            found.setdefault(head, {})[child] = None
+            found.setdefault(child, {})[head] = None
+        return {span_id: tuple(others) for span_id, others in found.items()}
 
     def find(self, head: int, child: int, label: str) -> RelationRef | None:
         """The relation from `head` to `child` named `label`, if there is one."""

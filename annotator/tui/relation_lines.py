@@ -15,12 +15,15 @@ from textual.color import Color
 from textual.content import Content
 from textual.style import Style
 
+from annotator.models import RelationDef
 from annotator.tui.excerpt import shortened
+from annotator.tui.relation_index import RelationRef
 from annotator.tui.span_index import SpanLike
 from annotator.tui.text_layout import display_text
 
 Part = str | tuple[str, str | Style] | Content
 ARROW = " → "
+MUTED = "$text-muted"
 MIN_QUOTE = 10
 
 
@@ -39,12 +42,13 @@ def bracketed(text: str, room: int) -> str:
 
 def quote_room(width: int, used: int, quotes: Sequence[int]) -> list[int]:
     """Share the room left on a line between quotes of these lengths: a short one takes
-    what it needs, the others split the rest."""
+    what it needs (up to three fifths of the room), the others split the rest."""
     room = max(width - used, MIN_QUOTE * len(quotes))
     shares = [0] * len(quotes)
     order = sorted(range(len(quotes)), key=lambda index: quotes[index])
     for place, index in enumerate(order):
-        fair = room // (len(quotes) - place)
+        left = len(quotes) - place
+        fair = room // left if left == 1 else max(room // left, room * 3 // 5)
         shares[index] = max(min(quotes[index] + 2, fair), MIN_QUOTE)
         room -= shares[index]
     return shares
@@ -103,6 +107,39 @@ def one_end_line(
     used = sum(len(_plain(part)) for part in (*lead, *after, span.label)) + 2
     quote = bracketed(covered, quote_room(width, used, [len(covered)])[0])
     return Content.assemble(*lead, *end_parts(span, colours, quote), *after)
+
+
+def panel_lines(
+    found: Sequence[RelationRef],
+    focused: int,
+    text: str,
+    colours: Mapping[str, str],
+    width: int,
+    height: int,
+) -> list[Content]:
+    """The relations of the span `focused`, one line each from its side, in `height`
+    lines (in the review, each says whether gold has it and who made it)."""
+    if not found:
+        return [Content.styled("none for this span · L links it to another", MUTED)]
+    shown = found[: height - 1] if len(found) > height else found
+    lines = []
+    for relation in shown:
+        after: list[Part] = []
+        if relation.item is not None:
+            mark = "  ✓ gold" if relation.stored is not None else "  · "
+            after = [(mark + " " + ",".join(relation.item.annotators), MUTED)]
+        other, outgoing = relation.other(focused), relation.head_id == focused
+        lines.append(one_end_line(other, relation.label, outgoing, text, colours, width, after))
+    if len(found) > len(shown):
+        lines.append(Content.styled(f"+{len(found) - len(shown)} more: R lists them", MUTED))
+    return lines
+
+
+def key_lines(relations: Sequence[RelationDef]) -> list[Content]:
+    """While linking: each relation's key, and the labels it runs between."""
+    keys = [f"{r.key} {r.name}: {' '.join(r.heads)} → {' '.join(r.children)}" for r in relations]
+    title = Content.styled("linking; the relation keys:", "bold $accent")
+    return [title, *(Content.styled(key, MUTED) for key in keys)]
 
 
 def _plain(part: Part) -> str:
