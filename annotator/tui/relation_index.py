@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotator.models import SpanKey
-from annotator.relation_review import RelationItem
 from annotator.tui.span_index import SpanLike
+
+if TYPE_CHECKING:  # the review's (not loaded for the workbench's start)
+    from annotator.relation_review import RelationItem
 
 
 @dataclass(frozen=True, slots=True)

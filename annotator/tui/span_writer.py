@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Protocol
 
 from annotator.models import GOLD, Relation, Span, SpanKey
-from annotator.relation_review import RelationKey, accept_relation
 from annotator.store import Store
 
 SpanEnd = tuple[int | None, SpanKey]
@@ -138,5 +137,8 @@ class GoldWriter(_LayerWriter):
         return self.add(doc_id, changes)
 
     def relate(self, doc_id: str, head: SpanEnd, child: SpanEnd, label: str) -> Relation:
+        # Review code, not loaded for the workbench's start.
+        from annotator.relation_review import RelationKey, accept_relation
+
         key = RelationKey(head[1], child[1], label)
         return accept_relation(self.store, doc_id, key, self.actor)[1]
