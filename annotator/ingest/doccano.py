@@ -22,6 +22,7 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import check_text, read_json_lines
+from annotator.ingest.relation_items import relation_items
 from annotator.models import NewDocument
 from annotator.offsets import (
     codepoint_to_utf16,
@@ -113,18 +114,8 @@ def read_doccano(
 
 def _relations(found: Any, ids: dict[object, int], fail: Any) -> list[tuple[int, int, str]]:
     """`(head, child, type)` per relation, head and child indexing the record's spans."""
-    if found is None:
-        return []
-    if not isinstance(found, list):
-        raise fail("'relations' must be a list")
     relations = []
-    for index, item in enumerate(found):
-        where = f"relations[{index}]"
-        if not isinstance(item, dict):
-            raise fail(f"{where}: expected an object")
-        name = item.get("type")
-        if not isinstance(name, str) or not name:
-            raise fail(f"{where}: 'type' must be the relation's name, got {name!r}")
+    for where, item, name in relation_items(found, "type", fail):
         ends = []
         for key in ("from_id", "to_id"):
             value = item.get(key)

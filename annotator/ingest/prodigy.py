@@ -20,6 +20,7 @@ from typing import Any
 from annotator.errors import InputError
 from annotator.ingest import Progress, ReadOptions
 from annotator.ingest.common import check_text, mismatch, read_json_lines
+from annotator.ingest.relation_items import relation_items
 from annotator.models import NewDocument
 from annotator.offsets import to_codepoints
 
@@ -111,18 +112,8 @@ def _relations(
 ) -> list[tuple[int, int, str]]:
     """`(head, child, label)` per relation, indexing `spans`; `ends` are the raw `start`,
     `end` and `token_end` of each span, as the relation's `_span`s repeat them."""
-    if found is None:
-        return []
-    if not isinstance(found, list):
-        raise fail("'relations' must be a list")
     relations = []
-    for index, item in enumerate(found):
-        where = f"relations[{index}]"
-        if not isinstance(item, dict):
-            raise fail(f"{where}: expected an object")
-        label = item.get("label")
-        if not isinstance(label, str) or not label:
-            raise fail(f"{where}: 'label' must be a non-empty string")
+    for where, item, label in relation_items(found, "label", fail):
         found_ends = []
         for key in ("head", "child"):
             named = item.get(f"{key}_span")
