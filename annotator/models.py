@@ -7,7 +7,9 @@ strictly (`extra="forbid"`) because they are the edge where files and users meet
 
 Size: this is the one vocabulary every layer imports; kept whole, any shape is found
 here, and a scheme's rules (labels, relations, keys) read together with the spans and
-relations they govern.
+relations they govern. The shapes that need no validation (span keys, rows, statuses,
+event actions, name rules) live in `annotator.shapes`, importable without pydantic, and
+are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -27,49 +28,65 @@ from pydantic import (
     model_validator,
 )
 
-GOLD = "gold"
-"""The adjudicated layer. It has the same shape as an annotator's layer."""
+from annotator.shapes import (
+    EVENT_ACTIONS as EVENT_ACTIONS,
+)
+from annotator.shapes import (
+    GOLD as GOLD,
+)
+from annotator.shapes import (
+    HISTORY_ACTIONS as HISTORY_ACTIONS,
+)
+from annotator.shapes import (
+    MOTION_KEYS as MOTION_KEYS,
+)
+from annotator.shapes import (
+    RELATION_ACTIONS as RELATION_ACTIONS,
+)
+from annotator.shapes import (
+    RESERVED_KEYS as RESERVED_KEYS,
+)
+from annotator.shapes import (
+    SPAN_ACTIONS as SPAN_ACTIONS,
+)
+from annotator.shapes import (
+    UNDOABLE_ACTIONS as UNDOABLE_ACTIONS,
+)
+from annotator.shapes import (
+    EventAction as EventAction,
+)
+from annotator.shapes import (
+    Extent as Extent,
+)
+from annotator.shapes import (
+    RelationRow as RelationRow,
+)
+from annotator.shapes import (
+    SpanKey as SpanKey,
+)
+from annotator.shapes import (
+    SpanRow as SpanRow,
+)
+from annotator.shapes import (
+    Status as Status,
+)
+from annotator.shapes import (
+    check_annotator as check_annotator,
+)
+from annotator.shapes import (
+    check_name as check_name,
+)
+from annotator.shapes import (
+    reading_order as reading_order,
+)
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-MOTION_KEYS = frozenset(" f\"'),#")
-"""Keys the motions took in version 0.2. A project made before may still have a label on
-one of them: its stored scheme stays valid (the motion wins, the label keeps its number)."""
-
-RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789") | MOTION_KEYS
-"""Keys the annotation screen binds itself; a label shortcut may not take one."""
 
 
 class Strict(BaseModel):
     """Base for every model: unknown fields are errors, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-def check_name(value: str, what: str) -> str:
-    """Names reach file names, SQL parameters and terminal output: keep them plain."""
-    if not _NAME.match(value):
-        raise ValueError(
-            f"{what} {value!r} must be 1-64 characters of letters, digits, '_', '.', '-' "
-            "and start with a letter or digit"
-        )
-    return value
-
-
-def check_annotator(value: str, what: str = "annotator name") -> str:
-    """A person's name: plain (`check_name`), and not `gold`, the adjudicated layer.
-
-    Gold is written through review and adjudication, never assigned documents: an
-    assignment to it would have no annotator behind it.
-    """
-    check_name(value, what)
-    if value == GOLD:
-        raise ValueError(
-            f"{what} {value!r} is reserved: {GOLD!r} is the adjudicated layer, not a person "
-            "(it is written with `annotator review` or `annotator adjudicate`)"
-        )
-    return value
 
 
 class Shortcut(Strict):
@@ -274,51 +291,6 @@ class Span(Strict):
         return self
 
 
-class SpanKey(NamedTuple):
-    """What makes a span the same span in two layers: where it is and what it says.
-
-    Agreement, review, adjudication and merge compare spans across layers by this key;
-    ids are per layer and mean nothing there.
-    """
-
-    start: int
-    end: int
-    label: str
-
-
-class Extent(Protocol):
-    """Anything with offsets and a label: `Span`, `SpanRow`, `SpanKey` and the TUI's refs."""
-
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def label(self) -> str: ...
-
-
-def reading_order(span: Extent) -> tuple[int, int, str]:
-    """Sort key for spans as a reader meets them: by start, the outer (longer) span first.
-
-    Every list of spans the user sees (the span list, review candidates, exports) uses
-    this one order, so a span's position is the same wherever it is shown. Ties beyond the
-    label keep their incoming order (sorting is stable).
-    """
-    return (span.start, -span.end, span.label)
-
-
-class SpanRow(NamedTuple):
-    """A stored span as streamed to exporters: no validation cost, it was checked on write."""
-
-    id: int
-    layer: str
-    start: int
-    end: int
-    label: str
-    origin: str | None = None
-    """the suggestion source it was accepted from; None: made by hand"""
-
-
 class Relation(Strict):
     """A typed, directed link from a head span to a child span of one layer.
 
@@ -336,25 +308,6 @@ class Relation(Strict):
     updated: datetime | None = None
 
 
-class RelationRow(NamedTuple):
-    """A stored relation as read in bulk (the workbench, exporters): checked on write."""
-
-    id: int
-    layer: str
-    head: int
-    """span id of the head"""
-    child: int
-    """span id of the child"""
-    label: str
-
-
-class Status(StrEnum):
-    TODO = "todo"
-    IN_PROGRESS = "in-progress"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-
 class Assignment(Strict):
     doc_id: str
     annotator: str
@@ -365,52 +318,6 @@ class Assignment(Strict):
     seconds: float = 0.0
     cursor: int | None = None
     """where the annotator's cursor was when they last left the document"""
-
-
-class EventAction(StrEnum):
-    """Every action the event log records: one place, so writers and readers agree."""
-
-    PROJECT_CREATE = "project.create"
-    SCHEME_UPDATE = "scheme.update"
-    IMPORT = "import"
-    SPAN_ADD = "span.add"
-    SPAN_DELETE = "span.delete"
-    SPAN_UPDATE = "span.update"
-    UNDO = "undo"
-    REDO = "redo"
-    ASSIGN = "assign"
-    STATUS = "status"
-    ADJUDICATED = "adjudicated"
-    REJECTED = "rejected"
-    """The lead kept a candidate span out of gold (`after`: its start, end and label)."""
-    MERGE_LAYER = "merge.layer"
-    """After a merge: the history undo replays from then on (`annotator.merge`)."""
-    MERGE = "merge"
-    """One summary event per merge that changed anything."""
-    RELATION_ADD = "relation.add"
-    RELATION_DELETE = "relation.delete"
-    RELATION_UPDATE = "relation.update"
-    SUGGESTION_ACCEPT = "suggestion.accept"
-    """An annotator took a suggestion into their layer (`after`: the span, its source, and
-    whether they edited it first)."""
-    SUGGESTION_REJECT = "suggestion.reject"
-    """An annotator turned a suggestion down: it does not come back for them on that
-    document (`before`: its start, end, label and source)."""
-
-
-SPAN_ACTIONS = frozenset({EventAction.SPAN_ADD, EventAction.SPAN_DELETE, EventAction.SPAN_UPDATE})
-"""The actions that change one span (and push onto the undo stack)."""
-RELATION_ACTIONS = frozenset(
-    {EventAction.RELATION_ADD, EventAction.RELATION_DELETE, EventAction.RELATION_UPDATE}
-)
-"""The actions that change one relation: they push onto the same undo stack as the span
-actions of their (document, layer), so undo steps back through both in order."""
-UNDOABLE_ACTIONS = SPAN_ACTIONS | RELATION_ACTIONS
-"""The actions undo reverts and redo restores."""
-HISTORY_ACTIONS = UNDOABLE_ACTIONS | {EventAction.UNDO, EventAction.REDO}
-"""Events undo and redo replay: the span and relation actions and undo/redo themselves."""
-EVENT_ACTIONS = frozenset(action.value for action in EventAction)
-"""Every action the log may hold: what `check` and `merge` accept from a file."""
 
 
 class Event(Strict):

@@ -18,6 +18,7 @@ from annotator.models import (
 )
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
+from annotator.store.glance import resumed
 from annotator.store.history import log
 
 
@@ -115,15 +116,8 @@ class Queue:
             )
 
     def resume(self, annotator: str) -> str | None:
-        """The document in progress the annotator left last (or, left before places were
-        kept, started last)."""
-        found = self.db.one(
-            "SELECT d.id FROM assignments a JOIN documents d ON d.seq = a.doc "
-            "WHERE a.annotator = ? AND a.status = 'in-progress' "
-            "ORDER BY coalesce(a.left_at, a.started, '') DESC, a.doc LIMIT 1",
-            (annotator,),
-        )
-        return None if found is None else str(found)
+        """The document in progress the annotator left last (see `glance.resumed`)."""
+        return resumed(self.db, annotator)
 
     def _assigned_by_lead(self, annotator: str) -> bool:
         """Whether documents were ever given to `annotator` (an `assign` event exists).

@@ -12,8 +12,6 @@ SpanState = dict[str, Any]
 when it was accepted from a suggestion (so undo and redo bring it back with its origin)."""
 
 SPAN_COLUMNS = 'id, layer, start, "end", label, created, updated, origin'
-SPAN_ROW_COLUMNS = 'id, layer, start, "end", label, origin'
-"""The columns of a `models.SpanRow`, in its order."""
 
 
 def document(row: Any) -> Document:

@@ -15,6 +15,7 @@ from annotator.models import EventAction, Span, SpanRow
 from annotator.store import rows
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents
+from annotator.store.glance import SPAN_ROW_COLUMNS
 from annotator.store.history import log
 from annotator.store.project import Project
 from annotator.store.relations import Relations
@@ -38,7 +39,7 @@ class Spans:
 
     def span_rows(self, doc_id: str, layer: str | None = None) -> list[SpanRow]:
         """As `spans`, as plain rows: no model per span (they were checked when written)."""
-        return list(map(SpanRow._make, self._select(doc_id, layer, rows.SPAN_ROW_COLUMNS)))
+        return list(map(SpanRow._make, self._select(doc_id, layer, SPAN_ROW_COLUMNS)))
 
     def _select(self, doc_id: str, layer: str | None, columns: str) -> Iterable[Any]:
         key = self.documents.key(doc_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.models import Extent
+from annotator.shapes import Extent
 from annotator.tokenize import TokenIndex
 from annotator.tui.text_objects import find_char
 

@@ -8,9 +8,14 @@ process stored a new scheme (`schema migrate`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding, BindingsMap, BindingType
 
-from annotator.models import MOTION_KEYS, Scheme
+from annotator.shapes import MOTION_KEYS
+
+if TYPE_CHECKING:
+    from annotator.models import Scheme
 
 
 def label_bindings(scheme: Scheme) -> list[BindingType]:

@@ -12,7 +12,7 @@ from typing import Any
 from textual.message import Message
 from textual.screen import Screen
 
-from annotator.models import Status
+from annotator.shapes import Status
 
 
 class ScreenRequest(Message):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotator.models import SpanKey, reading_order
+from annotator.shapes import SpanKey, reading_order
 
 
 class SpanLike(Protocol):
