@@ -7,7 +7,9 @@ Architecture (each part has one job; arrows point down only, checked by
 tests/unit/test_layering.py):
 
 - `models`: the shapes every layer shares (Scheme, Document, Span, SpanKey and the one
-  `reading_order`, EventAction, NewDocument/ImportCounts). `scheme` loads scheme files.
+  `reading_order`, EventAction, NewDocument/ImportCounts); the ones that need no
+  validation live in `shapes` (no pydantic) and are re-exported. `scheme` loads scheme
+  files.
 - `offsets` converts code points to and from other units (UTF-16); `tokenize` is the one
   tokenizer and the one snapping rule; `printable` the one table of stand-in glyphs.
 - `store/`: the only package that speaks SQL. `Store` is a thin facade over `connection`
@@ -17,7 +19,8 @@ tests/unit/test_layering.py):
   (assignments, status, paging), `interchange` (export streams), `merge_io` and
   `merge_checks`, `backup`, `check` (`annotator check`), `tokens` (serve access),
   `suggestions` + `suggestion_reads` (machine proposals and the decisions on them,
-  as `store.suggestions`).
+  as `store.suggestions`), `glance` (what the workbench's first frame shows, read with
+  the standard library alone; the facade loads only when asked for).
 - `project` creates and opens projects; `sample` the bundled demo project.
 - `ingest/`: readers, file -> validated documents, parsed before the write lock.
 - `exporters/`: a registry of `Exporter`s declaring folder output, options and what they
@@ -32,10 +35,12 @@ tests/unit/test_layering.py):
   SpanRuler; `lexicon`: what people labelled; `model`), `run` (a suggest run, streamed
   into the store) and `report` (how good they are); spaCy only inside the sources.
 - `cli/`: typer commands, thin; only `annotate`/`demo`/`review` import the TUI, only
-  `serve` imports the web server.
-- `tui/`: `make_app` builds the one App; `screens/editing` is the EditingScreen that the
-  annotate and review screens share, writing through a `span_writer` (own layer or
-  gold); `reads` runs background reads; `widgets/` draw and never touch the store.
+  `serve` imports the web server. `main` runs a plain `annotate` without typer.
+- `tui/`: `make_app` builds the one App (`workbench_app` from a project's path: the
+  `screens/glance` first frame, then the store); `screens/editing` is the EditingScreen
+  that the annotate and review screens share, writing through a `span_writer` (own
+  layer or gold); `reads` runs background reads; `widgets/` draw and never touch the
+  store.
 - `serve/`: the workbench in a browser (textual-serve), one session process per person.
 """
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli.common import DEFAULT_DB, DbOption, info, reports_errors
+from annotator.cli.plain import open_workbench
 
 if TYPE_CHECKING:
     from annotator.store import Store
@@ -35,16 +36,7 @@ def annotate(
     doc: Annotated[str | None, typer.Option(help="Open this document id directly.")] = None,
 ) -> None:
     """Open the annotation workbench on a project."""
-    from annotator.errors import AnnotatorError
-    from annotator.models import check_name
-    from annotator.store import Store
-
-    try:
-        check_name(as_, "annotator name")
-    except ValueError as exc:  # a message, not a traceback
-        raise AnnotatorError(f"--as: {exc}") from None
-    store = Store.open(db)
-    _run(store, as_, doc)
+    open_workbench(as_, db, doc)
 
 
 @reports_errors

@@ -1,4 +1,4 @@
-"""The `annotator` command: a thin typer layer over the library.
+"""The typer app: every command of `annotator`, each registered from its module.
 
 Only typer and the standard library are imported here; each command imports what it
 needs when it runs, so `annotator --help` stays fast and never loads Textual.
@@ -60,7 +60,3 @@ def _root(
     ),
 ) -> None:
     """Label text spans in the terminal, measure agreement, export training data."""
-
-
-def main() -> None:
-    app()

@@ -10,13 +10,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-DEFAULT_DB = "annotations.db"
+from annotator.cli import DB_ENVVAR
+from annotator.cli import DEFAULT_DB as DEFAULT_DB
 
 DbOption = Annotated[
     Path,
     typer.Option(
         "--db",
-        envvar="ANNOTATOR_DB",
+        envvar=DB_ENVVAR,
         help="Project database file.",
         show_default=True,
     ),

@@ -1,11 +1,13 @@
 """The annotation workbench and the review (Textual). Only the TUI commands and tests import it.
 
 `make_app` is the one way to build the app, so the CLI, the tests and the benchmark all run
-the same thing.
+the same thing; `workbench_app` builds it from a project's path the way `annotator
+annotate` does (`run_workbench`), painting the document before the rest loads.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,4 +44,47 @@ def make_app(
     return AnnotatorApp(store, annotator, open_doc=open_doc, review=review, suggest=suggest)
 
 
-__all__ = ["make_app"]
+def workbench_app(
+    path: Path, annotator: str, open_doc: str | None = None, *, suggest: bool = False
+) -> AnnotatorApp:
+    """The workbench on the project at `path`, as `annotator annotate` opens it.
+
+    When a glance can show the document (`open_doc`, else the one in progress), the app
+    paints it before pydantic, the store and the screens are loaded, and opens the store
+    after that first frame (`app.failure` says why if it cannot). Otherwise the store is
+    opened here, as for `make_app`, and a project that cannot be opened raises
+    `StoreError`. Either way, after the run, `app.store` is the caller's to close when
+    `app.has_store`.
+    """
+    from annotator.store.glance import glance
+
+    seen = glance(path, annotator, open_doc)
+    if seen is None:
+        from annotator.store import Store
+
+        return make_app(Store.open(path), annotator, open_doc=open_doc, suggest=suggest)
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.screens.glance import Opening
+
+    return AnnotatorApp(Opening(path, seen), annotator, open_doc=seen.doc_id, suggest=suggest)
+
+
+def run_workbench(path: Path, annotator: str, open_doc: str | None = None) -> None:
+    """`annotator annotate`: the workbench (`workbench_app`, suggesting) run to its end.
+
+    A project that cannot be opened raises `StoreError`, after the app has left the
+    terminal when it had shown a glance; the CLI prints it like any other error.
+    """
+    from annotator.errors import StoreError
+
+    app = workbench_app(path, annotator, open_doc, suggest=True)
+    try:
+        app.run()
+    finally:
+        if app.has_store:
+            app.store.close()
+    if app.failure is not None:
+        raise StoreError(app.failure)
+
+
+__all__ = ["make_app", "run_workbench", "workbench_app"]

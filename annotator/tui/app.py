@@ -1,15 +1,19 @@
 """The app: owns the store and the annotator's name, switches screens, counts the queue.
 
 Kept small on purpose (screens hold the UI). The queue counts grow with the corpus, so a
-thread worker makes them on its own connection and hands them to the screens. The review
-and agreement screens are imported where they are opened: the workbench's start-up does
-not pay for them.
+thread worker makes them on its own connection and hands them to the screens.
+
+Started from a project's path with a glance (`annotator annotate`), the app paints the
+`GlanceScreen` first and only then opens the store and puts the workbench in its place;
+keys typed meanwhile are kept and handed on in order. So the store, pydantic and every
+screen but the glance are imported where they are used, not here: the first frame does
+not wait for them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -18,21 +22,17 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotator.errors import StoreError
-from annotator.models import Scheme, Status
 from annotator.printable import printable
-from annotator.store import Store
-from annotator.tui.commands import key_commands
+from annotator.shapes import Status
 from annotator.tui.label_keys import label_bindings, motion_key_notices
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
-from annotator.tui.reads import read_in_worker
-from annotator.tui.screens.annotate import AnnotateScreen
-from annotator.tui.screens.editing import EditingScreen
-from annotator.tui.screens.help import HelpScreen, bindings_of
-from annotator.tui.screens.queue import QueueScreen
-from annotator.tui.screens.suggesting import SuggestingScreen
+from annotator.tui.screens.glance import GlanceScreen, Opening
 from annotator.tui.suggestion_keys import Suggesting
-from annotator.tui.widgets.document_view import DocumentView
-from annotator.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from annotator.models import Scheme
+    from annotator.store import Store
+    from annotator.tui.screens.annotate import AnnotateScreen
 
 HELP_NOTES = (
     "Labelling: select, then press a label's key or number; with no selection the key "
@@ -86,16 +86,27 @@ class AnnotatorApp(App[None]):
         ),
     ]
 
+    store: Store
+    """The project; started from an `Opening`, set once the first frame is painted."""
+
     def __init__(
         self,
-        store: Store,
+        store: Store | Opening,
         annotator: str,
         open_doc: str | None = None,
         review: bool = False,
         suggest: bool = False,
     ) -> None:
         super().__init__()
-        self.store = store
+        self._opening: Opening | None = None
+        self._held_keys: list[events.Key] | None = None
+        """keys typed while the glance is shown, handed on when the workbench is there"""
+        self.failure: str | None = None
+        """why the project could not be opened after the glance (the app then exits)"""
+        if isinstance(store, Opening):
+            self._opening, self._held_keys = store, []
+        else:
+            self.store = store
         self.suggesting = Suggesting(compute=suggest)
         self.annotator = annotator
         self.open_doc = open_doc
@@ -104,9 +115,21 @@ class AnnotatorApp(App[None]):
         self._screen_class: tuple[Scheme, type[AnnotateScreen]] | None = None
 
     @property
+    def loading(self) -> bool:
+        """The glance is shown and the workbench still loading (keys are held till then)."""
+        return self._held_keys is not None
+
+    @property
+    def has_store(self) -> bool:
+        """False until a project started from an `Opening` has been opened."""
+        return self._opening is None and self.failure is None
+
+    @property
     def annotate_screen_class(self) -> type[AnnotateScreen]:
         """Label keys come from the scheme: bindings of a screen class made for it, made
         again when another process stores a new scheme (`schema migrate`)."""
+        from annotator.tui.screens.annotate import AnnotateScreen
+
         scheme = self.store.scheme
         if self._screen_class is None or self._screen_class[0] is not scheme:
             made = type(
@@ -118,6 +141,41 @@ class AnnotatorApp(App[None]):
         return self._screen_class[1]
 
     def on_mount(self) -> None:
+        opening = self._opening
+        if opening is None:
+            self._start()
+            return
+        self.push_screen(GlanceScreen(opening, self.annotator))
+        self.call_after_refresh(self._open_project, opening)
+
+    def _open_project(self, opening: Opening) -> None:
+        """After the first frame: open the store, then start as usual over the glance."""
+        from annotator.store import Store
+
+        try:
+            self.store = Store.open(opening.path)
+        except StoreError as exc:  # the caller prints it, as the CLI prints any error
+            self.failure = str(exc)
+            self.exit(return_code=1)
+            return
+        self._opening = None
+        self.pop_screen()
+        self._start()
+        self.call_after_refresh(self._hand_on_keys)
+
+    def _hand_on_keys(self) -> None:
+        """The keys typed over the glance, in order, once the workbench is mounted."""
+        if not self.screen.is_mounted:
+            self.call_after_refresh(self._hand_on_keys)
+            return
+        held, self._held_keys = self._held_keys or [], None
+        for key in held:
+            self.post_message(events.Key(key.key, key.character))
+
+    def _start(self) -> None:
+        """The first screen: the document asked for or left in progress, else the queue."""
+        from annotator.tui.screens.queue import QueueScreen
+
         for notice in motion_key_notices(self.store.scheme):
             self.notify(notice, title="A label key changed", severity="warning", timeout=12)
         if self.review:  # the lead adjudicating: `annotator` is the lead's name
@@ -140,6 +198,8 @@ class AnnotatorApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette (ctrl+p) lists the keys of the screen in use, then Textual's own."""
+        from annotator.tui.commands import key_commands
+
         system = list(super().get_system_commands(screen))
         yield from key_commands(screen, taken=[command.title for command in system])
         yield from system
@@ -155,6 +215,9 @@ class AnnotatorApp(App[None]):
         order, against the state the previous key left: first by a motion or search in
         progress, then by the bindings (priority ones first, as Textual does).
         """
+        if isinstance(event, events.Key) and self._held_keys is not None:
+            self._held_keys.append(event)  # the workbench is still loading
+            return
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
@@ -164,6 +227,9 @@ class AnnotatorApp(App[None]):
         await super().on_event(event)
 
     async def _key_in_order(self, event: events.Key) -> bool:
+        from annotator.tui.screens.annotate import AnnotateScreen
+        from annotator.tui.screens.editing import EditingScreen
+
         screen = self.screen
         if not isinstance(screen, EditingScreen) or not screen.is_mounted:
             return False
@@ -222,6 +288,8 @@ class AnnotatorApp(App[None]):
     def on_queue_wanted(self, event: QueueWanted) -> None:
         """Back to the queue under the screen; a document opened from the command line has
         none under it (the queue was not built before it), so one takes the screen's place."""
+        from annotator.tui.screens.queue import QueueScreen
+
         event.stop()
         if event.screen is not self.screen:  # already left
             return
@@ -239,6 +307,8 @@ class AnnotatorApp(App[None]):
 
     def refresh_counts(self) -> None:
         """Count the queue again (in a worker); screens get `QueueCounted` when it is done."""
+        from annotator.tui.reads import read_in_worker
+
         annotator = self.annotator
 
         def count(store: Store) -> tuple[int, dict[Status, int]]:
@@ -258,6 +328,8 @@ class AnnotatorApp(App[None]):
     # ------------------------------------------------------------------ actions
 
     def _annotate_screens(self) -> list[AnnotateScreen]:
+        from annotator.tui.screens.annotate import AnnotateScreen
+
         return [s for s in self.screen_stack if isinstance(s, AnnotateScreen)]
 
     async def action_quit(self) -> None:
@@ -269,6 +341,7 @@ class AnnotatorApp(App[None]):
     def action_agreement(self) -> None:
         """The agreement screen; in the review, a document chosen there is opened."""
         from annotator.tui.screens.agreement import AgreementScreen
+        from annotator.tui.screens.help import HelpScreen
         from annotator.tui.screens.review import ReviewScreen
 
         if isinstance(self.screen, AgreementScreen | HelpScreen):
@@ -283,7 +356,13 @@ class AnnotatorApp(App[None]):
 
     def action_help(self) -> None:
         from annotator.tui.screens.agreement import AgreementScreen
+        from annotator.tui.screens.annotate import AnnotateScreen
+        from annotator.tui.screens.help import HelpScreen, bindings_of
+        from annotator.tui.screens.queue import QueueScreen
         from annotator.tui.screens.review import REVIEW_NOTES, ReviewScreen
+        from annotator.tui.screens.suggesting import SuggestingScreen
+        from annotator.tui.widgets.document_view import DocumentView
+        from annotator.tui.widgets.virtual_list import VirtualList
 
         if isinstance(self.screen, HelpScreen):
             return

@@ -8,10 +8,13 @@ binds them (`SuggestingScreen`); the help lists them in a section of their own.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
+
+if TYPE_CHECKING:
+    import subprocess
 
 ACCEPT_ALL = "ctrl+y"
 TOGGLE = "ctrl+g"

@@ -26,6 +26,7 @@ from annotator.store import Store
 from annotator.tui.cursor import Selection, step_edge
 from annotator.tui.linking import Linking
 from annotator.tui.relation_index import RelationRef
+from annotator.tui.screens import NARROW
 from annotator.tui.screens.choosers import SpanChooserModal, quoted
 from annotator.tui.screens.status import describe
 from annotator.tui.span_index import SpanLike
@@ -34,7 +35,6 @@ from annotator.tui.widgets.document_view import DocumentView
 from annotator.tui.widgets.status_line import StatusLine
 
 FLASH_SECONDS = 4.0
-NARROW = 96  # below this many columns the side panel hides (b shows it)
 
 T = TypeVar("T", bound=SpanLike)
 

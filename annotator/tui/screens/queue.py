@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from annotator.models import QueueItem, Status
 from annotator.store import Store
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted
+from annotator.tui.screens import NARROW
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.queue_list import QueueList, heading
@@ -31,7 +32,6 @@ FILTERS: list[tuple[Status | None, str]] = [
     (Status.SKIPPED, "skipped"),
 ]
 SEARCH_DELAY = 0.15
-NARROW = 96  # below this many columns the top bar drops its progress bar
 
 
 class QueueScreen(Screen[None]):

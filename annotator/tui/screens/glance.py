@@ -1,0 +1,75 @@
+"""The workbench's first frame: the document as the annotate screen will show it.
+
+`annotator annotate` paints this from a `store.glance` before it loads pydantic, the
+store and the screens, then puts the annotate screen in its place (`AnnotatorApp`). It
+has the annotate screen's layout (the same ids, so the same styles: the text wraps at
+the same width and the side panel has its place) and nothing else: no keys, no panels.
+The app keeps the keys typed meanwhile and hands them on once the workbench is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from annotator.store.glance import Glance
+from annotator.tokenize import TokenIndex
+from annotator.tui.screens import NARROW
+from annotator.tui.span_index import SpanRef
+from annotator.tui.text_layout import display_text
+from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.status_line import StatusLine
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A project still to open, and what its first frame shows meanwhile."""
+
+    path: Path
+    glance: Glance
+
+
+class GlanceScreen(Screen[None]):
+    """The text, the annotator's spans and their cursor, while the workbench loads.
+
+    The top and bottom bars are plain lines where the project bar and the key footer
+    will be (those build progress bars and key lists the glance has no use for).
+    """
+
+    def __init__(self, opening: Opening, annotator: str) -> None:
+        super().__init__()
+        self.glance = opening.glance
+        self.title_line = Content.assemble(
+            ("annotator", "bold"), "  ", display_text(opening.path.name), " · ", (annotator, "bold")
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_line, classes="glance-top")
+        with Horizontal(id="workbench"):
+            with Vertical(id="document-pane"):
+                yield DocumentView(id="document")
+                yield StatusLine(id="status")
+            yield Vertical(id="side-panel")
+        yield Static(classes="glance-bottom")
+
+    def on_mount(self) -> None:
+        glance, view = self.glance, self.query_one(DocumentView)
+        view.label_keys = glance.label_keys
+        view.load(
+            glance.text,
+            TokenIndex(glance.text),
+            [SpanRef.of(span) for span in glance.spans],
+            glance.label_colors,
+        )
+        if glance.cursor is not None:
+            view.move_to(glance.cursor)
+        self.set_focus(view)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")

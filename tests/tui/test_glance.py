@@ -1,0 +1,150 @@
+"""The first frame: `annotator annotate` paints the document from a glance, then loads.
+
+The glance is read with the standard library before pydantic and the store load; the
+workbench takes its place after the first frame. What it shows must be what the workbench
+shows (the same text, spans and cursor, at the same width), keys typed over it must reach
+the workbench in order, and whenever a glance cannot be had the workbench opens as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from textual import events
+from tui_helpers import SIZE, annotate_screen, document_view
+
+from annotator.models import Status
+from annotator.store import Store
+from annotator.store.glance import glance
+from annotator.tui import workbench_app
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.glance import GlanceScreen
+from annotator.tui.screens.queue import QueueScreen
+from annotator.tui.widgets.document_view import DocumentView
+
+
+def left_in_progress(project: Store, doc_id: str, cursor: int) -> None:
+    """alice labelled one span on `doc_id`, and left it in progress at `cursor`."""
+    project.set_status(doc_id, "alice", Status.IN_PROGRESS)
+    project.add_span(doc_id, "alice", 0, 6, "attribution")
+    project.add_time(doc_id, "alice", 1.0, cursor=cursor)
+
+
+def view_lines(view: DocumentView) -> list[str]:
+    return [view.render_line(y).text for y in range(view.size.height)]
+
+
+async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, seed_id: str) -> None:
+    left_in_progress(project, seed_id, cursor=2000)
+    app = workbench_app(project.path, "alice")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            glanced = app.screen
+            assert isinstance(glanced, GlanceScreen) and app.loading
+            first = glanced.query_one(DocumentView)
+            first_lines, first_cursor, first_width = view_lines(first), first.cursor, first.size
+            assert first.index.spans and first.label_colors["attribution"] == "#539bf5"
+            await pilot.pause()
+            assert not app.loading
+            screen = annotate_screen(app)
+            assert screen.doc_id == seed_id
+            assert not [s for s in app.screen_stack if isinstance(s, GlanceScreen)]
+            view = document_view(app)
+            # The same place, the same width, the same rows: nothing moves when it loads.
+            assert view.cursor == first_cursor >= 2000
+            assert view.size == first_width
+            assert view_lines(view) == first_lines
+    finally:
+        app.store.close()
+
+
+async def test_keys_typed_over_the_glance_reach_the_workbench_in_order(
+    project: Store, seed_id: str
+) -> None:
+    app = workbench_app(project.path, "alice", seed_id)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert app.loading
+            # As a terminal delivers keys typed before the workbench is there: a word
+            # selected with shift+right, labelled (a: attribution), then the next one (d).
+            for key, character in [
+                ("shift+right", None),
+                ("a", "a"),
+                ("d", "d"),
+            ]:
+                app.post_message(events.Key(key, character))
+            await pilot.pause()
+            await pilot.pause()
+            assert not app.loading
+            spans = [(s.start, s.end, s.label) for s in project.spans(seed_id, "alice")]
+            assert spans == [(0, 6, "attribution"), (7, 14, "demand")]
+    finally:
+        app.store.close()
+
+
+async def test_without_a_document_to_show_the_workbench_opens_as_before(
+    project: Store,
+) -> None:
+    """Nothing in progress and no --doc: no glance, the queue as before."""
+    assert glance(project.path, "alice", None) is None
+    app = workbench_app(project.path, "alice")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            assert not app.loading
+            await pilot.pause()
+            assert isinstance(app.screen, QueueScreen)
+    finally:
+        app.store.close()
+
+
+async def test_a_project_gone_after_the_glance_is_a_failure_not_a_traceback(
+    project: Store, seed_id: str, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.db"
+    project.backup(copy)
+    app = workbench_app(copy, "alice", seed_id)
+    assert isinstance(app, AnnotatorApp) and not app.has_store
+    copy.unlink()  # between the glance and the opening
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1
+    assert app.failure is not None and "no project here" in app.failure
+    assert not app.has_store
+
+
+def test_a_glance_is_only_had_from_a_sound_current_project(
+    project: Store, seed_id: str, tmp_path: Path
+) -> None:
+    assert glance(project.path, "alice", seed_id) is not None
+    assert glance(project.path, "alice", "no-such-document") is None
+    assert glance(tmp_path / "missing.db", "alice", seed_id) is None
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    assert glance(garbage, "alice", seed_id) is None
+    older = tmp_path / "older.db"
+    project.backup(older)
+    with sqlite3.connect(older) as connection:
+        connection.execute("PRAGMA user_version = 1")
+    assert glance(older, "alice", seed_id) is None  # the store migrates it first
+    unreadable = tmp_path / "scheme.db"
+    project.backup(unreadable)
+    with sqlite3.connect(unreadable) as connection:
+        connection.execute("UPDATE project SET value = 'labels = 3' WHERE key = 'scheme'")
+    assert glance(unreadable, "alice", seed_id) is None
+
+
+def test_the_glance_loads_neither_pydantic_nor_the_store_nor_typer() -> None:
+    """What the first frame waits for: the glance, its screen and the app's module."""
+    code = (
+        "import sys\n"
+        "import annotator.cli, annotator.tui, annotator.store.glance\n"
+        "import annotator.tui.app, annotator.tui.screens.glance\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'typer',"
+        " 'sqlite_utils') or m in ('annotator.models', 'annotator.store.facade')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[]"]
