@@ -13,6 +13,7 @@ not wait for them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -34,45 +35,14 @@ if TYPE_CHECKING:
     from annotator.store import Store
     from annotator.tui.screens.annotate import AnnotateScreen
 
-HELP_NOTES = (
-    "Labelling: select, then press a label's key or number; with no selection the key "
-    "labels the token under the cursor. The selection is then used up and the cursor waits "
-    "on the next word. For a second, overlapping span on the same text, shift+tab back onto "
-    "the span and press the other label's key.\n"
-    "Reaching a boundary: space tags every word on screen, typing a tag goes there (selecting "
-    "the word) or, with a selection, stretches it over that word; f, or F, stretches it "
-    "through or up to the next comma (any character); \" ' ) , select the quotation, what it "
-    "says, the sentence, the clause (again: the next one out); #3 before a motion repeats "
-    "it three times. Shift+arrows select a token at a time, the mouse drags. The same keys "
-    "move a span's edge while Enter edits its extent.\n"
-    "Spans: the left margin of each row prints the key of every label on it, outer spans "
-    "first (+: more than fit), so labels stay apart without colour. Overlaps: the innermost "
-    "span shows its colour and nested text is underlined. Tab walks through the spans, "
-    "outer ones included; clicking a spot again steps outwards.\n"
-    "Suggestions: spans a machine proposes (from patterns, from what the team labelled, from "
-    "a model trained on it) are drawn in italics in their label's colour, with ? in the "
-    "margin; the status line names the source and score of the one under the cursor. > "
-    "selects the next one, Y accepts it (or a label key, as that label), N rejects it; "
-    "motions correct its edges first. Accepted, it is a span like any other.\n"
-    "Relations: L on a span starts a link from it; move to the other span with any motion "
-    "(Tab, space and a tag, arrows, a click), then press the relation's key, or Enter when "
-    "one fits (a chooser when several do); Esc cancels. The focused span's relations are "
-    "in the status line and the side panel, and the spans it is linked to are drawn "
-    "reversed. R lists the document's relations: Enter goes to one, c relabels, r "
-    "reverses, x deletes; u undoes each.\n"
-    "Text is shown exactly as stored: control characters appear as symbols (ESC as ␛), "
-    "invisible or direction-changing ones as �. A blank row between long paragraphs is "
-    "spacing, not text.\n"
-    "Everything is saved the moment it happens (u undoes, even after a restart); q quits, "
-    "and the next start reopens the document in progress at the cursor. ctrl+p lists the "
-    "keys of the screen in use, to search them by name."
-)
+WORKBENCH_CSS = Path(__file__).with_name("app.tcss")
 
 
 class AnnotatorApp(App[None]):
     """The annotation workbench."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "frame.tcss"
+    """What the first frame needs; `WORKBENCH_CSS`, the rest, is read by `_start`."""
     TITLE = "annotator"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit (everything is already saved)."),
@@ -175,6 +145,11 @@ class AnnotatorApp(App[None]):
     def _start(self) -> None:
         """The first screen: the document asked for or left in progress, else the queue."""
         from annotator.tui.screens.queue import QueueScreen
+
+        # The styles of every screen but the glance, read as Textual reads a screen's own.
+        self.stylesheet.read(WORKBENCH_CSS)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
 
         for notice in motion_key_notices(self.store.scheme):
             self.notify(notice, title="A label key changed", severity="warning", timeout=12)
@@ -355,11 +330,12 @@ class AnnotatorApp(App[None]):
         self.push_screen(AgreementScreen(self.store.path, pick=review is not None), chosen)
 
     def action_help(self) -> None:
+        from annotator.tui.help_notes import HELP_NOTES, REVIEW_NOTES
         from annotator.tui.screens.agreement import AgreementScreen
         from annotator.tui.screens.annotate import AnnotateScreen
         from annotator.tui.screens.help import HelpScreen, bindings_of
         from annotator.tui.screens.queue import QueueScreen
-        from annotator.tui.screens.review import REVIEW_NOTES, ReviewScreen
+        from annotator.tui.screens.review import ReviewScreen
         from annotator.tui.screens.suggesting import SuggestingScreen
         from annotator.tui.widgets.document_view import DocumentView
         from annotator.tui.widgets.virtual_list import VirtualList

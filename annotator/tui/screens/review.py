@@ -22,22 +22,6 @@ from annotator.tui.screens.choosers import label_chooser, quoted
 from annotator.tui.screens.editing import editing_bindings
 from annotator.tui.screens.review_browser import ReviewBrowser
 
-REVIEW_NOTES = (
-    "Reviewing: the queue holds the documents two or more annotators marked done, worst "
-    "agreement first. The text shows every distinct span they proposed (v shows one "
-    "annotator's layer, or gold); the candidate list says who proposed each and how they "
-    "differ: ● all agree, ◐ only some marked it, ↔ boundary (others marked the same label "
-    "with other edges), ≠ label (others gave the same text another label), ★ gold only.\n"
-    "Decisions go to the gold layer at once, with your name in the log: ✓ in gold, ✗ "
-    "rejected (or left out of a document marked adjudicated), · undecided; a and x move on "
-    "to the next undecided candidate. Edits (relabel, edges) change gold; on a candidate "
-    "gold lacks they store the edited span. u undoes the last gold change.\n"
-    "Relations: the side panel lists the focused candidate's relation candidates (✓ in "
-    "gold, and who made them); R lists every one of the document, with how the annotators "
-    "differ on it, and a there accepts one into gold, bringing its spans along. L links "
-    "two candidates in gold as in the workbench (their spans join gold too)."
-)
-
 
 class ReviewScreen(ReviewBrowser):
     """Walk the disputed documents and settle each into gold."""
