@@ -84,7 +84,10 @@ class SuggestingScreen(ProgressScreen):
         def read(store: Store) -> Offer:
             return offer(store, doc_id, annotator, compute=compute)
 
-        read_in_worker(
+        # After the document is painted: computing them may first import spaCy (a second of
+        # CPU in the worker's thread), which would otherwise share the CPU with that paint.
+        self.call_after_refresh(
+            read_in_worker,
             self,
             self.store.path,
             read,
