@@ -10,25 +10,27 @@ pane's own process, on the same text:
 - ours: `annotator annotate --db PROJECT --as bench --doc ID`, the document opened
   directly, its spans in the annotator's layer.
 
-First paint is the moment a phrase of the text's second line shows in `tmux capture-pane`
-(polled every few ms); the process's CPU time then (user + system of the process, of its
-live child processes and of the children it waited for, from /proc/PID/stat) is the
-figure. Runs alternate (baseline, ours, baseline, ...) after one unmeasured warm-up each,
-so that a busy machine weighs on both alike; printed are medians and their ratio.
+First paint is the moment the program writes a frame holding a phrase of the text's
+second line to the terminal; the figure is the process's CPU time then (every thread),
+noted inside the process by bench/first_frame.py, which both programs run under. Noted
+from outside instead (polling `tmux capture-pane` and reading /proc), it would also count
+a few milliseconds of whatever the program does after that frame, and in 10 ms ticks.
+Runs alternate (baseline, ours, baseline, ...) after one unmeasured warm-up each, so
+that a busy machine weighs on both alike; printed are medians and their ratio.
 
 The workbench paints the document from a glance and loads the rest behind it, so a
-second figure says when it is ready for work: the CPU time when its key footer shows
-(keys typed before are kept, but act only then). The baseline is ready when it paints.
-The CPU clock counts in ticks (10 ms here): read differences below that as noise.
+second figure says when it is ready for work: the CPU time when it writes its key footer
+(keys typed before are kept, and act then). The baseline is ready when it paints.
 
 Two documents: (a) the seed article of the sample corpus (~5 kB, no spans) and (b) a
 generated `--size` character document carrying `--spans` spans (bench/corpora.py).
-Needs tmux (`apt-get install tmux`). Linux only (/proc). Not part of the test suite.
+Needs tmux (`apt-get install tmux`). Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import shutil
@@ -42,40 +44,12 @@ from pathlib import Path
 from corpora import SEED_ARTICLE, big_document
 
 WIDTH, HEIGHT = 120, 36
-TICK = os.sysconf("SC_CLK_TCK")
 SESSION = f"annotator-startup-{os.getpid()}"
 BASELINE = Path(__file__).resolve().with_name("show_text.py")
+FIRST_FRAME = Path(__file__).resolve().with_name("first_frame.py")
 
 
 # ---------------------------------------------------------------------- measuring
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of `pid`, its waited-for children and its live descendants."""
-    parents: dict[int, int] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # The command name may hold spaces and parentheses: split after the last ')'.
-        fields = raw[raw.rindex(")") + 2 :].split()
-        stats[int(entry)] = fields
-        parents[int(entry)] = int(fields[1])
-    family, frontier = {pid}, [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, ppid in parents.items() if ppid == parent]
-        family.update(children)
-        frontier.extend(children)
-    ticks = 0
-    for member in family & stats.keys():
-        fields = stats[member]  # fields[11:15]: utime, stime, cutime, cstime
-        ticks += sum(int(value) for value in fields[11:15])
-    return ticks / TICK
 
 
 def tmux(*args: str) -> str:
@@ -83,39 +57,37 @@ def tmux(*args: str) -> str:
 
 
 def first_paint(command: list[str], phrases: list[str], timeout: float) -> list[float]:
-    """CPU seconds of `command`, run in a fresh tmux session, when each of `phrases`
-    shows (in turn: the next one is looked for once the one before has shown)."""
-    # Without PYTHONDONTWRITEBYTECODE (set in some shells and containers), so that the
-    # warm-up run writes the .pyc files it is there to write: otherwise every run compiles
-    # our modules again (~80 ms) while Textual's come precompiled from their install.
-    line = "exec env -u PYTHONDONTWRITEBYTECODE TERM=xterm-256color " + shlex.join(command)
-    new_session = ["new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT), line]
-    for attempt in range(5):
-        # The tmux server exits with the last session; a new session made while it is
-        # exiting fails ("server exited unexpectedly"), so try again on a fresh server.
-        started = subprocess.run(["tmux", *new_session], capture_output=True, text=True)
-        if started.returncode == 0:
-            break
-        if attempt == 4:
-            raise RuntimeError(f"tmux new-session failed: {started.stderr.strip()}")
-        time.sleep(0.1)
-    try:
-        tmux("resize-window", "-t", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT))
-        pid = int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
-        deadline = time.monotonic() + timeout
-        found: list[float] = []
-        while time.monotonic() < deadline:
-            if phrases[len(found)] in tmux("capture-pane", "-p", "-t", SESSION):
-                found.append(cpu_seconds(pid))
-                if len(found) == len(phrases):
-                    return found
-                continue
-            time.sleep(0.005)
-        screen = tmux("capture-pane", "-p", "-t", SESSION)
-        missing = phrases[len(found)]
-        raise TimeoutError(f"{missing!r} not shown after {timeout:.0f} s; the screen:\n{screen}")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    """CPU seconds of `command`, run in a fresh tmux session through bench/first_frame.py,
+    when what it writes first holds each of `phrases` (in turn)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "seen.json"
+        wrapped = [sys.executable, str(FIRST_FRAME), str(out), *phrases, "--", *command]
+        # Without PYTHONDONTWRITEBYTECODE (set in some shells and containers), so that the
+        # warm-up run writes the .pyc files it is there to write: otherwise every run
+        # compiles our modules again (~80 ms) while Textual's come precompiled.
+        line = "exec env -u PYTHONDONTWRITEBYTECODE TERM=xterm-256color " + shlex.join(wrapped)
+        session = ["new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT), line]
+        for attempt in range(5):
+            # The tmux server exits with the last session; a new session made while it is
+            # exiting fails ("server exited unexpectedly"), so try again on a fresh server.
+            started = subprocess.run(["tmux", *session], capture_output=True, text=True)
+            if started.returncode == 0:
+                break
+            if attempt == 4:
+                raise RuntimeError(f"tmux new-session failed: {started.stderr.strip()}")
+            time.sleep(0.1)
+        try:
+            tmux("resize-window", "-t", SESSION, "-x", str(WIDTH), "-y", str(HEIGHT))
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if out.exists() and out.stat().st_size:
+                    seen: list[float] = json.loads(out.read_text(encoding="utf-8"))
+                    return seen
+                time.sleep(0.005)
+            screen = tmux("capture-pane", "-p", "-t", SESSION)
+            raise TimeoutError(f"{phrases} not all written after {timeout:.0f} s:\n{screen}")
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
 
 
 def phrase_of(text: str) -> str:
@@ -145,11 +117,6 @@ def make_project(folder: Path, text: str, spans: list[tuple[int, int, str]]) -> 
     return db, text_hash(text)
 
 
-def annotator_command() -> list[str]:
-    script = Path(sys.executable).with_name("annotator")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]
-
-
 READY = "Done+next"
 """In the workbench's key footer: shown once the annotate screen is there."""
 
@@ -164,12 +131,9 @@ def measure(
         db, doc_id = make_project(work, text, spans)
         phrase = phrase_of(text)
         commands = {
-            "baseline": ([sys.executable, str(BASELINE), str(text_file)], [phrase]),
+            "baseline": ([str(BASELINE), str(text_file)], [phrase]),
             "ours": (
-                [
-                    *annotator_command(),
-                    *("annotate", "--db", str(db), "--as", "bench", "--doc", doc_id),
-                ],
+                ["-m", "annotator", "annotate", "--db", str(db), "--as", "bench", "--doc", doc_id],
                 [phrase, READY],
             ),
         }
