@@ -10,7 +10,10 @@ only inside the sources that need it, so the workbench opens without it.
 from __future__ import annotations
 
 from enum import StrEnum
+from types import ModuleType
 from typing import NamedTuple
+
+from annotator.errors import AnnotatorError
 
 
 class Source(StrEnum):
@@ -51,3 +54,15 @@ class Suggestion(NamedTuple):
     source: Source
     score: float
     model: str = ""
+
+
+def spacy_needed(what: str) -> ModuleType:
+    """spaCy, or a one-line error naming the extra that brings it (`suggest`, which
+    `make run` installs: every source and the training need the same spaCy)."""
+    try:
+        import spacy
+    except ImportError:
+        raise AnnotatorError(
+            f"{what} needs spaCy, an optional dependency: pip install 'annotator[suggest]'"
+        ) from None
+    return spacy

@@ -15,11 +15,10 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from annotator.errors import AnnotatorError
-from annotator.suggest import Proposal, Source
+from annotator.suggest import Proposal, Source, spacy_needed
 
 LATEST = "latest"
 MODEL_INFO = "training.json"
@@ -29,17 +28,6 @@ PIECE = 20_000
 so memory grows with length times n; longer documents go in pieces cut at line breaks."""
 
 _VERSION = re.compile(r"v([1-9][0-9]*)")
-
-
-def spacy_needed(what: str) -> ModuleType:
-    """spaCy, or a one-line error naming the extra that brings it."""
-    try:
-        import spacy
-    except ImportError:
-        raise AnnotatorError(
-            f"{what} needs spaCy, an optional dependency: pip install 'annotator[spacy]'"
-        ) from None
-    return spacy
 
 
 def models_root(project: Path, out: Path | None = None) -> Path:

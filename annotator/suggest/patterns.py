@@ -23,11 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from annotator.errors import AnnotatorError, InputError
-from annotator.suggest import Proposal, Source
+from annotator.suggest import Proposal, Source, spacy_needed
 
 SPANS_KEY = "annotator_patterns"
 """The span group the ruler writes; not spancat's `sc`, so a pipeline may hold both."""
@@ -49,17 +48,6 @@ class Pattern:
     label: str
     pattern: str | list[dict[str, Any]]
     id: str = ""
-
-
-def spacy_needed(what: str) -> ModuleType:
-    """spaCy, or a one-line error naming the extra that brings it."""
-    try:
-        import spacy
-    except ImportError:
-        raise AnnotatorError(
-            f"{what} needs spaCy, an optional dependency: pip install 'annotator[suggest]'"
-        ) from None
-    return spacy
 
 
 def load_patterns(path: Path) -> list[Pattern]:

@@ -196,7 +196,7 @@ def _model(
     found_dir = model_dir or model.latest_model(store.path)
     if found_dir is None:
         raise AnnotatorError("no model is trained yet: run `annotator train` first")
-    from annotator.suggest.patterns import spacy_needed
+    from annotator.suggest import spacy_needed
 
     spacy_needed("model suggestions")
     labels = set(store.scheme.label_names)

@@ -27,12 +27,12 @@ from typing import Any
 
 from annotator.atomic import atomic_writer, sweep_stale, temp_prefix
 from annotator.errors import AnnotatorError
+from annotator.suggest import spacy_needed
 from annotator.suggest.model import (
     LATEST,
     MODEL_INFO,
     models_root,
     next_version,
-    spacy_needed,
 )
 from annotator.suggest.spancat_config import LANG, LOGGER, MAX_NGRAM, spancat_config
 from annotator.suggest.training_data import HELD_OUT_NAME, SPANS_KEY, TRAIN, TrainingSet

@@ -224,5 +224,5 @@ def test_without_spacy_the_error_names_the_extra(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == (
         "error: annotator train needs spaCy, an optional dependency: "
-        "pip install 'annotator[spacy]'\n"
+        "pip install 'annotator[suggest]'\n"
     )
