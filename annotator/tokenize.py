@@ -30,6 +30,10 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     return list(iter_tokens(text))
 
 
+_last_made: list[tuple[str, TokenIndex]] = []
+"""The text `TokenIndex.of` indexed last, with its index (one entry at most)."""
+
+
 class TokenIndex:
     """Token boundaries of one text with O(log n) lookups, for cursor moves and snapping."""
 
@@ -47,6 +51,21 @@ class TokenIndex:
             add_end(end)
         self.starts: Sequence[int] = starts
         self.ends: Sequence[int] = ends
+
+    @classmethod
+    def of(cls, text: str) -> TokenIndex:
+        """The index of `text`; the one made last is kept and given again for the same text.
+
+        The workbench indexes a document twice in a row as it opens: for its first frame
+        (the glance), then for the annotate screen that replaces it (50 ms for 1 MB of
+        text). An index is never changed once made, so both can share it.
+        """
+        last = _last_made[0] if _last_made else None
+        if last is not None and (last[0] is text or last[0] == text):
+            return last[1]
+        made = cls(text)
+        _last_made[:] = [(text, made)]
+        return made
 
     def __len__(self) -> int:
         return len(self.starts)

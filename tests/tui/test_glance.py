@@ -46,6 +46,7 @@ async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, se
             assert isinstance(glanced, GlanceScreen) and app.loading
             first = glanced.query_one(DocumentView)
             first_lines, first_cursor, first_width = view_lines(first), first.cursor, first.size
+            first_tokens = first.tokens
             assert first.index.spans and first.label_colors["attribution"] == "#539bf5"
             await pilot.pause()
             assert not app.loading
@@ -57,6 +58,7 @@ async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, se
             assert view.cursor == first_cursor >= 2000
             assert view.size == first_width
             assert view_lines(view) == first_lines
+            assert view.tokens is first_tokens  # indexed once, for both
     finally:
         app.store.close()
 

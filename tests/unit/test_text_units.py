@@ -46,6 +46,17 @@ def test_token_index_moves_and_snaps() -> None:
     assert index.covering(0, 21) == (0, 2)
 
 
+def test_an_index_is_given_again_for_the_same_text_and_made_anew_for_another() -> None:
+    """The workbench's first frame and its annotate screen share one index of a text."""
+    text = "Kyiv must abandon its ambitions. " * 50
+    first = TokenIndex.of(text)
+    assert TokenIndex.of("".join(list(text))) is first  # equal text, another string
+    assert list(first.starts) == list(TokenIndex(text).starts)
+    other = TokenIndex.of(text + "Again.")
+    assert other is not first and len(other) == len(first) + 2
+    assert TokenIndex.of(text) is not first  # one kept: the last one made
+
+
 @pytest.mark.parametrize("offset", range(len(TEXT) + 1))
 def test_utf16_round_trip(offset: int) -> None:
     units16 = codepoint_to_utf16(TEXT, offset)

@@ -156,7 +156,7 @@ class AnnotateScreen(SuggestingScreen):
         self.spans = {span.id: span for span in spans}
         self.view.load(
             doc.text,
-            TokenIndex(doc.text),
+            TokenIndex.of(doc.text),
             spans,
             self.label_colors,
             snap=self.scheme.snap_to_tokens,

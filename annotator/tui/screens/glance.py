@@ -63,7 +63,7 @@ class GlanceScreen(Screen[None]):
         view.label_keys = glance.label_keys
         view.load(
             glance.text,
-            TokenIndex(glance.text),
+            TokenIndex.of(glance.text),
             [SpanRef.of(span) for span in glance.spans],
             glance.label_colors,
         )
