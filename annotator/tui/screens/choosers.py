@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotator.models import Label
+from annotator.tui.excerpt import shortened
 from annotator.tui.span_index import SpanLike
 from annotator.tui.text_layout import display_text
 from annotator.tui.widgets.legend import swatch
@@ -31,12 +32,7 @@ INDENT = 6
 
 def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
     """⟨text⟩ on one line, shortened in the middle when long (brackets show the edges)."""
-    text = display_text(text)
-    limit = max(limit - 2, 8)  # the brackets
-    if len(text) > limit:
-        head = (limit - 3) // 2
-        text = text[:head] + " … " + text[len(text) - (limit - 3 - head) :]
-    return f"⟨{text}⟩"
+    return f"⟨{shortened(display_text(text), max(limit - 2, 8))}⟩"  # 2: the brackets
 
 
 class Described(Visual):
