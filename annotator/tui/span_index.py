@@ -14,18 +14,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotator.shapes import SpanKey, reading_order
+from annotator.shapes import Extent, SpanKey, reading_order
 
 
-class SpanLike(Protocol):
+class SpanLike(Extent, Protocol):
+    """An `Extent` with the stored id it has when it has one."""
+
     @property
     def id(self) -> int | None: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def label(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
