@@ -61,9 +61,9 @@ def _safe_name(name: str) -> str:
 
 
 def _run(store: Store, annotator: str, doc: str | None) -> None:
-    from annotator.tui import make_app
+    from annotator.tui import make_app, run_app
 
     try:
-        make_app(store, annotator, open_doc=doc, suggest=True).run()
+        run_app(make_app(store, annotator, open_doc=doc, suggest=True))
     finally:
         store.close()

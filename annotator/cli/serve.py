@@ -69,15 +69,16 @@ def serve(
     info("stopped; every session's work was saved as it was made")
 
 
+@reports_errors
 def serve_session() -> None:
     """Run one browser session's app (started by `annotator serve`, not by people)."""
     from annotator.serve.auth import ENV_DB, ENV_LEAD, ENV_NAME
     from annotator.store import Store
-    from annotator.tui import make_app
+    from annotator.tui import make_app, run_app
 
     name, lead, db = os.environ[ENV_NAME], os.environ[ENV_LEAD] == "1", os.environ[ENV_DB]
     store = Store.open(db)
     try:
-        make_app(store, name, review=lead).run()
+        run_app(make_app(store, name, review=lead))
     finally:
         store.close()

@@ -151,8 +151,8 @@ def review(
                 "annotators yet (see `annotator stats`)"
             )
             return
-        from annotator.tui import make_app
+        from annotator.tui import make_app, run_app
 
-        make_app(store, as_, open_doc=doc, review=True).run()
+        run_app(make_app(store, as_, open_doc=doc, review=True))
     finally:
         store.close()

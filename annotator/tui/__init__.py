@@ -51,10 +51,9 @@ def workbench_app(
 
     When a glance can show the document (`open_doc`, else the one in progress), the app
     paints it before pydantic, the store and the screens are loaded, and opens the store
-    after that first frame (`app.failure` says why if it cannot). Otherwise the store is
-    opened here, as for `make_app`, and a project that cannot be opened raises
-    `StoreError`. Either way, after the run, `app.store` is the caller's to close when
-    `app.has_store`.
+    after that first frame (`app.opened_store`, the caller's to close after the run).
+    Otherwise the store is opened here, as for `make_app`, and a project that cannot be
+    opened raises `StoreError`.
     """
     from annotator.store.glance import glance
 
@@ -62,29 +61,35 @@ def workbench_app(
     if seen is None:
         from annotator.store import Store
 
-        return make_app(Store.open(path), annotator, open_doc=open_doc, suggest=suggest)
+        store = Store.open(path)
+        app = make_app(store, annotator, open_doc=open_doc, suggest=suggest)
+        app.opened_store = store
+        return app
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.screens.glance import Opening
 
     return AnnotatorApp(Opening(path, seen), annotator, open_doc=seen.doc_id, suggest=suggest)
 
 
+def run_app(app: AnnotatorApp) -> None:
+    """Run `app` to its end; if it could not open the project (a file gone, a stored
+    scheme this version cannot read), raise why once it has left the terminal, for the
+    CLI to print in one line like any other error."""
+    from annotator.errors import AnnotatorError
+
+    app.run()
+    if app.failure is not None:
+        raise AnnotatorError(app.failure)
+
+
 def run_workbench(path: Path, annotator: str, open_doc: str | None = None) -> None:
-    """`annotator annotate`: the workbench (`workbench_app`, suggesting) run to its end.
-
-    A project that cannot be opened raises `StoreError`, after the app has left the
-    terminal when it had shown a glance; the CLI prints it like any other error.
-    """
-    from annotator.errors import StoreError
-
+    """`annotator annotate`: the workbench (`workbench_app`, suggesting) run to its end."""
     app = workbench_app(path, annotator, open_doc, suggest=True)
     try:
-        app.run()
+        run_app(app)
     finally:
-        if app.has_store:
-            app.store.close()
-    if app.failure is not None:
-        raise StoreError(app.failure)
+        if app.opened_store is not None:
+            app.opened_store.close()
 
 
-__all__ = ["make_app", "run_workbench", "workbench_app"]
+__all__ = ["make_app", "run_app", "run_workbench", "workbench_app"]

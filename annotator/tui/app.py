@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from annotator.errors import StoreError
+from annotator.errors import AnnotatorError, StoreError
 from annotator.printable import printable
 from annotator.shapes import Status
 from annotator.tui.label_keys import label_bindings, motion_key_notices
@@ -72,7 +72,9 @@ class AnnotatorApp(App[None]):
         self._held_keys: list[events.Key] | None = None
         """keys typed while the glance is shown, handed on when the workbench is there"""
         self.failure: str | None = None
-        """why the project could not be opened after the glance (the app then exits)"""
+        """why the project could not be opened (the app then exits; `run_app` raises it)"""
+        self.opened_store: Store | None = None
+        """the store this app opened itself (after a glance), for its caller to close"""
         if isinstance(store, Opening):
             self._opening, self._held_keys = store, []
         else:
@@ -88,11 +90,6 @@ class AnnotatorApp(App[None]):
     def loading(self) -> bool:
         """The glance is shown and the workbench still loading (keys are held till then)."""
         return self._held_keys is not None
-
-    @property
-    def has_store(self) -> bool:
-        """False until a project started from an `Opening` has been opened."""
-        return self._opening is None and self.failure is None
 
     @property
     def annotate_screen_class(self) -> type[AnnotateScreen]:
@@ -123,15 +120,19 @@ class AnnotatorApp(App[None]):
         from annotator.store import Store
 
         try:
-            self.store = Store.open(opening.path)
-        except StoreError as exc:  # the caller prints it, as the CLI prints any error
-            self.failure = str(exc)
-            self.exit(return_code=1)
+            self.store = self.opened_store = Store.open(opening.path)
+        except StoreError as exc:
+            self._fail(exc)
             return
         self._opening = None
         self.pop_screen()
         self._start()
         self.call_after_refresh(self._hand_on_keys)
+
+    def _fail(self, exc: AnnotatorError) -> None:
+        """The project cannot be worked on: leave, and let `run_app` say why (one line)."""
+        self.failure = str(exc)
+        self.exit(return_code=1)
 
     def _hand_on_keys(self) -> None:
         """The keys typed over the glance, in order, once the workbench is mounted."""
@@ -146,12 +147,16 @@ class AnnotatorApp(App[None]):
         """The first screen: the document asked for or left in progress, else the queue."""
         from annotator.tui.screens.queue import QueueScreen
 
+        try:  # every screen works with the stored scheme: it must be one this version reads
+            scheme = self.store.scheme
+        except AnnotatorError as exc:
+            self._fail(exc)
+            return
         # The styles of every screen but the glance, read as Textual reads a screen's own.
         self.stylesheet.read(WORKBENCH_CSS)
         self.stylesheet.reparse()
         self.stylesheet.update(self)
-
-        for notice in motion_key_notices(self.store.scheme):
+        for notice in motion_key_notices(scheme):
             self.notify(notice, title="A label key changed", severity="warning", timeout=12)
         if self.review:  # the lead adjudicating: `annotator` is the lead's name
             from annotator.tui.screens.review import ReviewScreen

@@ -8,11 +8,13 @@ the workbench in order, and whenever a glance cannot be had the workbench opens 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual import events
 from tui_helpers import SIZE, annotate_screen, document_view
 
@@ -31,6 +33,11 @@ def left_in_progress(project: Store, doc_id: str, cursor: int) -> None:
     project.set_status(doc_id, "alice", Status.IN_PROGRESS)
     project.add_span(doc_id, "alice", 0, 6, "attribution")
     project.add_time(doc_id, "alice", 1.0, cursor=cursor)
+
+
+def close(app: AnnotatorApp) -> None:
+    assert app.opened_store is not None
+    app.opened_store.close()
 
 
 def view_lines(view: DocumentView) -> list[str]:
@@ -60,7 +67,7 @@ async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, se
             assert view_lines(view) == first_lines
             assert view.tokens is first_tokens  # indexed once, for both
     finally:
-        app.store.close()
+        close(app)
 
 
 async def test_keys_typed_over_the_glance_reach_the_workbench_in_order(
@@ -84,7 +91,7 @@ async def test_keys_typed_over_the_glance_reach_the_workbench_in_order(
             spans = [(s.start, s.end, s.label) for s in project.spans(seed_id, "alice")]
             assert spans == [(0, 6, "attribution"), (7, 14, "demand")]
     finally:
-        app.store.close()
+        close(app)
 
 
 async def test_without_a_document_to_show_the_workbench_opens_as_before(
@@ -99,7 +106,7 @@ async def test_without_a_document_to_show_the_workbench_opens_as_before(
             await pilot.pause()
             assert isinstance(app.screen, QueueScreen)
     finally:
-        app.store.close()
+        close(app)
 
 
 async def test_a_project_gone_after_the_glance_is_a_failure_not_a_traceback(
@@ -108,13 +115,13 @@ async def test_a_project_gone_after_the_glance_is_a_failure_not_a_traceback(
     copy = tmp_path / "copy.db"
     project.backup(copy)
     app = workbench_app(copy, "alice", seed_id)
-    assert isinstance(app, AnnotatorApp) and not app.has_store
+    assert isinstance(app, AnnotatorApp) and app.opened_store is None
     copy.unlink()  # between the glance and the opening
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
     assert app.return_code == 1
     assert app.failure is not None and "no project here" in app.failure
-    assert not app.has_store
+    assert app.opened_store is None
 
 
 def test_a_glance_is_only_had_from_a_sound_current_project(
@@ -150,3 +157,46 @@ def test_the_glance_loads_neither_pydantic_nor_the_store_nor_typer() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["[]"]
+
+
+def unreadable_scheme(project: Store, path: Path) -> Path:
+    """A copy of the project whose stored scheme no longer validates (a colour `red`)."""
+    project.backup(path)
+    with sqlite3.connect(path) as connection:
+        (text,) = connection.execute("SELECT value FROM project WHERE key = 'scheme'").fetchone()
+        broken = text.replace('color = "#e5534b"', 'color = "red"', 1)
+        assert broken != text
+        connection.execute("UPDATE project SET value = ? WHERE key = 'scheme'", (broken,))
+    return path
+
+
+@pytest.mark.parametrize("with_glance", [True, False])
+async def test_a_stored_scheme_this_version_cannot_read_is_a_failure_not_a_crash(
+    project: Store, seed_id: str, tmp_path: Path, with_glance: bool
+) -> None:
+    path = unreadable_scheme(project, tmp_path / "copy.db")
+    app = workbench_app(path, "alice", seed_id if with_glance else None)
+    assert app.loading is with_glance
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1
+    assert app.failure is not None and "colour 'red' is not of the form" in app.failure
+    close(app)
+
+
+def test_the_cli_says_so_in_one_line(project: Store, seed_id: str, tmp_path: Path) -> None:
+    path = unreadable_scheme(project, tmp_path / "copy.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "annotate", "--db", str(path), "--as", "alice"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    # Without a terminal Textual still draws (to stderr); the error is the line after.
+    shown = re.sub(r"\x1b\[[0-9;?<>=$]*[A-Za-z~]|\x1b\][^\x07]*\x07", "", done.stderr)
+    assert done.returncode == 1 and "Traceback" not in shown
+    last = shown.strip().splitlines()[-1]
+    assert last.startswith("error: ") and last.endswith(
+        "labels[0].color: colour 'red' is not of the form '#rrggbb'"
+    )
