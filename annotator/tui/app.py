@@ -152,9 +152,10 @@ class AnnotatorApp(App[None]):
         except AnnotatorError as exc:
             self._fail(exc)
             return
-        # The styles of every screen but the glance, read as Textual reads a screen's own.
+        # The styles of every screen but the glance. `parse`, not Textual's `reparse`:
+        # the sources parsed already are kept, only this one is new.
         self.stylesheet.read(WORKBENCH_CSS)
-        self.stylesheet.reparse()
+        self.stylesheet.parse()
         self.stylesheet.update(self)
         for notice in motion_key_notices(scheme):
             self.notify(notice, title="A label key changed", severity="warning", timeout=12)
