@@ -30,53 +30,21 @@ from pydantic import (
 
 from annotator.shapes import (
     EVENT_ACTIONS as EVENT_ACTIONS,
-)
-from annotator.shapes import (
     GOLD as GOLD,
-)
-from annotator.shapes import (
     HISTORY_ACTIONS as HISTORY_ACTIONS,
-)
-from annotator.shapes import (
     MOTION_KEYS as MOTION_KEYS,
-)
-from annotator.shapes import (
     RELATION_ACTIONS as RELATION_ACTIONS,
-)
-from annotator.shapes import (
     RESERVED_KEYS as RESERVED_KEYS,
-)
-from annotator.shapes import (
     SPAN_ACTIONS as SPAN_ACTIONS,
-)
-from annotator.shapes import (
     UNDOABLE_ACTIONS as UNDOABLE_ACTIONS,
-)
-from annotator.shapes import (
     EventAction as EventAction,
-)
-from annotator.shapes import (
     Extent as Extent,
-)
-from annotator.shapes import (
     RelationRow as RelationRow,
-)
-from annotator.shapes import (
     SpanKey as SpanKey,
-)
-from annotator.shapes import (
     SpanRow as SpanRow,
-)
-from annotator.shapes import (
     Status as Status,
-)
-from annotator.shapes import (
     check_annotator as check_annotator,
-)
-from annotator.shapes import (
     check_name as check_name,
-)
-from annotator.shapes import (
     reading_order as reading_order,
 )
 

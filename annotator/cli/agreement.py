@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from annotator.agreement_report import AgreementReport
-    from annotator.agreement_table import Cell
-    from annotator.agreement_table import Table as AgreementTable
+    from annotator.agreement_table import Cell, Table as AgreementTable
 
 
 def register(app: typer.Typer) -> None:

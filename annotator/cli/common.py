@@ -10,8 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from annotator.cli import DB_ENVVAR
-from annotator.cli import DEFAULT_DB as DEFAULT_DB
+from annotator.cli import DB_ENVVAR, DEFAULT_DB as DEFAULT_DB
 
 DbOption = Annotated[
     Path,

@@ -43,8 +43,7 @@ def serve(
     from annotator.store import Store
 
     try:
-        from annotator.serve.server import ServeConfig
-        from annotator.serve.server import serve as run
+        from annotator.serve.server import ServeConfig, serve as run
     except ImportError as exc:
         raise AnnotatorError(
             f"`annotator serve` needs the serve extra ({exc.name} is missing): "

@@ -51,8 +51,7 @@ def train(
 ) -> None:
     """Train a spaCy spancat model for suggestions; prints held-out P/R/F per label."""
     from annotator.errors import AnnotatorError
-    from annotator.suggest.training import DEFAULT_STEPS
-    from annotator.suggest.training import train as train_model
+    from annotator.suggest.training import DEFAULT_STEPS, train as train_model
 
     if not db.is_file():
         raise AnnotatorError(f"{db}: no project here (create one with `annotator init`)")

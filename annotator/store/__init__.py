@@ -26,14 +26,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from annotator.store.facade import HistoryState as HistoryState
-    from annotator.store.facade import ImportCounts as ImportCounts
-    from annotator.store.facade import NewDocument as NewDocument
-    from annotator.store.facade import Problem as Problem
-    from annotator.store.facade import Store as Store
-    from annotator.store.facade import now as now
-    from annotator.store.facade import text_hash as text_hash
-    from annotator.store.facade import title_of as title_of
+    from annotator.store.facade import (
+        HistoryState as HistoryState,
+        ImportCounts as ImportCounts,
+        NewDocument as NewDocument,
+        Problem as Problem,
+        Store as Store,
+        now as now,
+        text_hash as text_hash,
+        title_of as title_of,
+    )
 
 __all__ = [
     "HistoryState",

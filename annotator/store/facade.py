@@ -34,9 +34,7 @@ from annotator.models import (
     Status,
 )
 from annotator.scheme import parse_scheme
-from annotator.store import backup as backups
-from annotator.store import check as checks
-from annotator.store import history, interchange, merge_io
+from annotator.store import backup as backups, check as checks, history, interchange, merge_io
 from annotator.store.check import Problem, refuse_damage
 from annotator.store.connection import Connection, now
 from annotator.store.documents import Documents, text_hash, title_of

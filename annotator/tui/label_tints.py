@@ -20,8 +20,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from rich.color import Color as RichColor
-from rich.color import ColorSystem
+from rich.color import Color as RichColor, ColorSystem
 from textual.color import Color, rgb_to_lab
 
 TINT = 0.42

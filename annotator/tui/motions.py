@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.binding import Binding, BindingType
 
-from annotator.tui import cursor as moves
-from annotator.tui import text_objects
+from annotator.tui import cursor as moves, text_objects
 from annotator.tui.cursor import Selection
 from annotator.tui.hints import assign_hints, hint_targets
 

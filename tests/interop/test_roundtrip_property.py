@@ -30,8 +30,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotator.exporters import ExportOptions, ExportReport, get_exporter
 from annotator.ingest import import_file

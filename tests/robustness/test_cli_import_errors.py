@@ -21,13 +21,12 @@ from corpus_files import (
     docs,
     files_of,
     get,
+    records as make_records,
     serialise,
     span_paths,
     write,
 )
-from corpus_files import records as make_records
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from annotator.cli import app

@@ -41,8 +41,7 @@ from corpus_files import (
     strict_paths,
     write,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from annotator.errors import InputError
 from annotator.ingest import import_file

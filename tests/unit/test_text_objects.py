@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from annotator.tokenize import TokenIndex
 from annotator.tui.hints import HINT_LETTERS, assign_hints, hint_tags, hint_targets
