@@ -30,8 +30,8 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     return list(iter_tokens(text))
 
 
-_last_made: list[tuple[str, TokenIndex]] = []
-"""The text `TokenIndex.of` indexed last, with its index (one entry at most)."""
+_last_made: tuple[str, TokenIndex] | None = None
+"""The text `TokenIndex.of` indexed last, with its index."""
 
 
 class TokenIndex:
@@ -60,11 +60,11 @@ class TokenIndex:
         (the glance), then for the annotate screen that replaces it (50 ms for 1 MB of
         text). An index is never changed once made, so both can share it.
         """
-        last = _last_made[0] if _last_made else None
-        if last is not None and (last[0] is text or last[0] == text):
-            return last[1]
+        global _last_made
+        if _last_made is not None and (_last_made[0] is text or _last_made[0] == text):
+            return _last_made[1]
         made = cls(text)
-        _last_made[:] = [(text, made)]
+        _last_made = (text, made)
         return made
 
     def __len__(self) -> int:

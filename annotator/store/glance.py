@@ -67,9 +67,9 @@ def glance(path: Path, annotator: str, doc_id: str | None) -> Glance | None:
         return None
     try:
         return _read(db, annotator, doc_id)
-    except (sqlite3.Error, StoreError, tomllib.TOMLDecodeError, RecursionError):
-        return None
-    except (KeyError, TypeError, ValueError, AttributeError):  # a scheme it cannot read
+    except (sqlite3.Error, StoreError, RecursionError, ValueError, KeyError, TypeError):
+        # SQLite's refusals, or a stored scheme it cannot read: not TOML (TOMLDecodeError
+        # is a ValueError), too deep, a field missing or of another type.
         return None
     finally:
         db.close()

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.segment import Segment
 from textual import events
 from tui_helpers import SIZE, annotate_screen, document_view
 
@@ -40,8 +41,9 @@ def close(app: AnnotatorApp) -> None:
     app.opened_store.close()
 
 
-def view_lines(view: DocumentView) -> list[str]:
-    return [view.render_line(y).text for y in range(view.size.height)]
+def view_lines(view: DocumentView) -> list[list[Segment]]:
+    """Every row as drawn: its text and styles (label colours, cursor), segment by segment."""
+    return [list(view.render_line(y)) for y in range(view.size.height)]
 
 
 async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, seed_id: str) -> None:
