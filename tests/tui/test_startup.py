@@ -6,13 +6,10 @@ when the annotator goes back to it, and going back shows it as if it had been th
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from textual.app import ComposeResult
 from textual.widgets._footer import FooterKey
-from tui_helpers import SIZE, annotate_screen
+from tui_helpers import SIZE, annotate_screen, modules_loaded_by
 
 from annotator.models import Status
 from annotator.store import Store
@@ -77,16 +74,15 @@ async def test_an_unknown_document_at_start_shows_the_queue_and_says_why(
 
 
 def test_the_workbench_loads_neither_review_nor_agreement_code_to_start() -> None:
-    code = (
-        "import sys\n"
-        "import annotator.tui.app\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('annotator.tui.screens.review',"
-        " 'annotator.tui.screens.agreement', 'annotator.agreement', 'annotator.adjudicate',"
-        " 'sqlite_utils'))))\n"
+    loaded = modules_loaded_by("annotator.tui.app")
+    unwanted = (
+        "annotator.tui.screens.review",
+        "annotator.tui.screens.agreement",
+        "annotator.agreement",
+        "annotator.adjudicate",
+        "sqlite_utils",
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["[]"]
+    assert sorted(m for m in loaded if m.startswith(unwanted)) == []
 
 
 async def test_binding_changes_between_refreshes_rebuild_the_footer_once(

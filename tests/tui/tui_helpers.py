@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from rich.style import Style
 from textual.pilot import Pilot
 
@@ -79,3 +83,12 @@ def layer(store: Store, doc_id: str, name: str = "alice") -> list[tuple[int, int
     """The rows of a layer as `(start, end, label, text)`."""
     text = store.document(doc_id).text
     return [(s.start, s.end, s.label, text[s.start : s.end]) for s in store.spans(doc_id, name)]
+
+
+def modules_loaded_by(*modules: str) -> set[str]:
+    """Every module a fresh interpreter holds after importing `modules` (and nothing else):
+    what a start path pays for, whatever this test process has imported already."""
+    code = f"import sys, json, {', '.join(modules)}; print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout))
