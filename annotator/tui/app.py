@@ -23,16 +23,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotator.errors import AnnotatorError, StoreError
-from annotator.printable import printable
-from annotator.shapes import Status
-from annotator.tui.label_keys import label_bindings, motion_key_notices
-from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted, QueueWanted
 from annotator.tui.screens.glance import GlanceScreen, Opening
 from annotator.tui.suggestion_keys import Suggesting
 
 if TYPE_CHECKING:
     from annotator.models import Scheme
+    from annotator.shapes import Status
     from annotator.store import Store
+    from annotator.tui.messages import CountsWanted, DocumentWanted, QueueWanted
     from annotator.tui.screens.annotate import AnnotateScreen
 
 WORKBENCH_CSS = Path(__file__).with_name("app.tcss")
@@ -95,6 +93,7 @@ class AnnotatorApp(App[None]):
     def annotate_screen_class(self) -> type[AnnotateScreen]:
         """Label keys come from the scheme: bindings of a screen class made for it, made
         again when another process stores a new scheme (`schema migrate`)."""
+        from annotator.tui.label_keys import label_bindings
         from annotator.tui.screens.annotate import AnnotateScreen
 
         scheme = self.store.scheme
@@ -112,6 +111,11 @@ class AnnotatorApp(App[None]):
         if opening is None:
             self._start()
             return
+        # After the app's own mount: a screen pushed while it mounts is drawn once for
+        # nothing (Textual holds the frames of that batch back), then again.
+        self.call_later(self._show_glance, opening)
+
+    def _show_glance(self, opening: Opening) -> None:
         self.push_screen(GlanceScreen(opening, self.annotator))
         self.call_after_refresh(self._open_project, opening)
 
@@ -145,6 +149,7 @@ class AnnotatorApp(App[None]):
 
     def _start(self) -> None:
         """The first screen: the document asked for or left in progress, else the queue."""
+        from annotator.tui.label_keys import motion_key_notices
         from annotator.tui.screens.queue import QueueScreen
 
         try:  # every screen works with the stored scheme: it must be one this version reads
@@ -242,6 +247,8 @@ class AnnotatorApp(App[None]):
         that `[bold]` in a document id stays text (and a stray `[/]` cannot raise), and
         control or bidi characters show as visible stand-ins.
         """
+        from annotator.printable import printable
+
         super().notify(
             printable(message, keep_newlines=True),
             title=printable(title),
@@ -281,6 +288,8 @@ class AnnotatorApp(App[None]):
 
     def on_counts_wanted(self, event: CountsWanted) -> None:
         """Show the counts known so far at once, and count the queue again in a worker."""
+        from annotator.tui.messages import QueueCounted
+
         event.stop()
         if self.counts is not None:
             event.screen.post_message(QueueCounted(*self.counts))
@@ -288,6 +297,7 @@ class AnnotatorApp(App[None]):
 
     def refresh_counts(self) -> None:
         """Count the queue again (in a worker); screens get `QueueCounted` when it is done."""
+        from annotator.shapes import Status
         from annotator.tui.reads import read_in_worker
 
         annotator = self.annotator
@@ -300,6 +310,8 @@ class AnnotatorApp(App[None]):
         read_in_worker(self, self.store.path, count, self._show_counts, group="counts")
 
     def _show_counts(self, counted: tuple[int, dict[Status, int]]) -> None:
+        from annotator.tui.messages import QueueCounted
+
         self.counts = counted
         for screen in self.screen_stack:
             # A screen still being built asks for the counts itself when it loads.

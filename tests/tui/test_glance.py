@@ -26,7 +26,7 @@ from annotator.tui import workbench_app
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.glance import GlanceScreen
 from annotator.tui.screens.queue import QueueScreen
-from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.document_canvas import DocumentCanvas
 
 
 def left_in_progress(project: Store, doc_id: str, cursor: int) -> None:
@@ -41,7 +41,7 @@ def close(app: AnnotatorApp) -> None:
     app.opened_store.close()
 
 
-def view_lines(view: DocumentView) -> list[list[Segment]]:
+def view_lines(view: DocumentCanvas) -> list[list[Segment]]:
     """Every row as drawn: its text and styles (label colours, cursor), segment by segment."""
     return [list(view.render_line(y)) for y in range(view.size.height)]
 
@@ -53,7 +53,7 @@ async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, se
         async with app.run_test(size=SIZE) as pilot:
             glanced = app.screen
             assert isinstance(glanced, GlanceScreen) and app.loading
-            first = glanced.query_one(DocumentView)
+            first = glanced.query_one(DocumentCanvas)
             first_lines, first_cursor, first_width = view_lines(first), first.cursor, first.size
             first_tokens = first.tokens
             assert first.index.spans and first.label_colors["attribution"] == "#539bf5"

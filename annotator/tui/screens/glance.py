@@ -3,7 +3,8 @@
 `annotator annotate` paints this from a `store.glance` before it loads pydantic, the
 store and the screens, then puts the annotate screen in its place (`AnnotatorApp`). It
 has the annotate screen's layout (the same ids, so the same styles: the text wraps at
-the same width and the side panel has its place) and nothing else: no keys, no panels.
+the same width and the side panel has its place) and nothing else: no keys (the canvas,
+not the document view), no panels.
 The app keeps the keys typed meanwhile and hands them on once the workbench is there.
 """
 
@@ -23,7 +24,7 @@ from annotator.tokenize import TokenIndex
 from annotator.tui.screens import NARROW
 from annotator.tui.span_index import SpanRef
 from annotator.tui.text_layout import display_text
-from annotator.tui.widgets.document_view import DocumentView
+from annotator.tui.widgets.document_canvas import DocumentCanvas
 from annotator.tui.widgets.status_line import StatusLine
 
 
@@ -53,13 +54,13 @@ class GlanceScreen(Screen[None]):
         yield Static(self.title_line, classes="glance-top")
         with Horizontal(id="workbench"):
             with Vertical(id="document-pane"):
-                yield DocumentView(id="document")
+                yield DocumentCanvas(id="document")
                 yield StatusLine(id="status")
             yield Vertical(id="side-panel")
         yield Static(classes="glance-bottom")
 
     def on_mount(self) -> None:
-        glance, view = self.glance, self.query_one(DocumentView)
+        glance, view = self.glance, self.query_one(DocumentCanvas)
         view.label_keys = glance.label_keys
         view.load(
             glance.text,

@@ -293,6 +293,8 @@ class DocumentCanvas(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = self.scroll_offset.y + y
+        if self._layout is None:  # loaded before its first layout: the text is wrapped
+            self._relayout()  # when first drawn, not a frame later on the Resize
         layout = self._layout
         if layout is None or row >= layout.row_count:
             return Strip.blank(width, self._painter.base)
