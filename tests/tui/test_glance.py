@@ -46,11 +46,15 @@ def view_lines(view: DocumentCanvas) -> list[list[Segment]]:
     return [list(view.render_line(y)) for y in range(view.size.height)]
 
 
-async def test_the_glance_shows_what_the_workbench_then_shows(project: Store, seed_id: str) -> None:
+@pytest.mark.parametrize("size", [SIZE, (80, 24), (97, 30), (160, 40), (240, 60)])
+async def test_the_glance_shows_what_the_workbench_then_shows(
+    project: Store, seed_id: str, size: tuple[int, int]
+) -> None:
+    """At every width: narrow (no side panel), wide (the text at its measure), between."""
     left_in_progress(project, seed_id, cursor=2000)
     app = workbench_app(project.path, "alice")
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             glanced = app.screen
             assert isinstance(glanced, GlanceScreen) and app.loading
             first = glanced.query_one(DocumentCanvas)

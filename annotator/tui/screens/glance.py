@@ -1,10 +1,10 @@
 """The workbench's first frame: the document as the annotate screen will show it.
 
 `annotator annotate` paints this from a `store.glance` before it loads pydantic, the
-store and the screens, then puts the annotate screen in its place (`AnnotatorApp`). It
-has the annotate screen's layout (the same ids, so the same styles: the text wraps at
-the same width and the side panel has its place) and nothing else: no keys (the canvas,
-not the document view), no panels.
+store and the screens, then puts the annotate screen in its place (`AnnotatorApp`). The
+text is where the annotate screen will show it (the same width and rows: its styles are
+in frame.tcss beside the workbench's frame) and nothing else is there: no keys (the
+canvas, not the document view), no panels, and as few widgets as hold those places.
 The app keeps the keys typed meanwhile and hands them on once the workbench is there.
 """
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -25,7 +24,6 @@ from annotator.tui.screens import NARROW
 from annotator.tui.span_index import SpanRef
 from annotator.tui.text_layout import display_text
 from annotator.tui.widgets.document_canvas import DocumentCanvas
-from annotator.tui.widgets.status_line import StatusLine
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,8 @@ class GlanceScreen(Screen[None]):
     """The text, the annotator's spans and their cursor, while the workbench loads.
 
     The top and bottom bars are plain lines where the project bar and the key footer
-    will be (those build progress bars and key lists the glance has no use for).
+    will be (those build progress bars and key lists the glance has no use for); the side
+    panel's place is an empty `Static`.
     """
 
     def __init__(self, opening: Opening, annotator: str) -> None:
@@ -52,14 +51,12 @@ class GlanceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_line, classes="glance-top")
-        with Horizontal(id="workbench"):
-            with Vertical(id="document-pane"):
-                yield DocumentCanvas(id="document")
-                yield StatusLine(id="status")
-            yield Vertical(id="side-panel")
         yield Static(classes="glance-bottom")
+        yield DocumentCanvas(id="document")
+        yield Static(id="side-panel")
 
     def on_mount(self) -> None:
+        self._fit(self.app.size.width)  # before the first layout, not a frame after it
         glance, view = self.glance, self.query_one(DocumentCanvas)
         view.label_keys = glance.label_keys
         view.load(
@@ -73,4 +70,7 @@ class GlanceScreen(Screen[None]):
         self.set_focus(view)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        self._fit(self.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
