@@ -13,6 +13,7 @@ not wait for them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +25,6 @@ from textual.screen import Screen
 
 from annotator.errors import AnnotatorError, StoreError
 from annotator.tui.screens.glance import GlanceScreen, Opening
-from annotator.tui.suggestion_keys import Suggesting
 
 if TYPE_CHECKING:
     from annotator.models import Scheme
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from annotator.store import Store
     from annotator.tui.messages import CountsWanted, DocumentWanted, QueueWanted
     from annotator.tui.screens.annotate import AnnotateScreen
+    from annotator.tui.suggestion_keys import Suggesting
 
 WORKBENCH_CSS = Path(__file__).with_name("app.tcss")
 
@@ -77,12 +78,20 @@ class AnnotatorApp(App[None]):
             self._opening, self._held_keys = store, []
         else:
             self.store = store
-        self.suggesting = Suggesting(compute=suggest)
+        self._suggest = suggest
         self.annotator = annotator
         self.open_doc = open_doc
         self.review = review
         self.counts: tuple[int, dict[Status, int]] | None = None
         self._screen_class: tuple[Scheme, type[AnnotateScreen]] | None = None
+
+    @cached_property
+    def suggesting(self) -> Suggesting:
+        """What the annotate screens share about suggestions (computed here or not, shown
+        or hidden, the notes said); made when the first one opens, after the glance."""
+        from annotator.tui.suggestion_keys import Suggesting
+
+        return Suggesting(compute=self._suggest)
 
     @property
     def loading(self) -> bool:

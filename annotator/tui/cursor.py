@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from annotator.shapes import Extent
 from annotator.tokenize import TokenIndex
-from annotator.tui.text_objects import find_char
 
 
 @dataclass(frozen=True)
@@ -162,6 +161,8 @@ def find(
     head is the start edge and the character is inside the selection, the start moves past
     it instead (and past the spaces after it). None when there are not so many ahead.
     """
+    from annotator.tui.text_objects import find_char  # its patterns: not for the glance
+
     origin = selection.head - 1 if selection.head_on_right else selection.head
     found = find_char(text, origin, char, count)
     if found is None:
