@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import sqlite3
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from annotator.errors import StoreError
 from annotator.shapes import SpanRow
@@ -30,9 +30,12 @@ SPAN_ROW_COLUMNS = ", ".join(f'"{name}"' for name in SpanRow._fields)
 """The columns of a `shapes.SpanRow`, in its order."""
 
 
-@dataclass(frozen=True)
-class Glance:
-    """One document as the annotate screen will first show it."""
+class Glance(NamedTuple):
+    """One document as the annotate screen will first show it.
+
+    A named tuple, as `Opening` is: a frozen dataclass costs several times as much to
+    define, and these are defined on the way to the first frame.
+    """
 
     doc_id: str
     text: str

@@ -10,8 +10,8 @@ The app keeps the keys typed meanwhile and hands them on once the workbench is t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -26,8 +26,7 @@ from annotator.tui.text_layout import display_text
 from annotator.tui.widgets.document_canvas import DocumentCanvas
 
 
-@dataclass(frozen=True)
-class Opening:
+class Opening(NamedTuple):
     """A project still to open, and what its first frame shows meanwhile."""
 
     path: Path
