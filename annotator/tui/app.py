@@ -87,8 +87,7 @@ class AnnotatorApp(App[None]):
 
     @cached_property
     def suggesting(self) -> Suggesting:
-        """What the annotate screens share about suggestions (computed here or not, shown
-        or hidden, the notes said); made when the first one opens, after the glance."""
+        """What the annotate screens share of the suggestions; made after the glance."""
         from annotator.tui.suggestion_keys import Suggesting
 
         return Suggesting(compute=self._suggest)
@@ -116,15 +115,14 @@ class AnnotatorApp(App[None]):
         return self._screen_class[1]
 
     def on_mount(self) -> None:
-        opening = self._opening
-        if opening is None:
+        if self._opening is None:
             self._start()
-            return
-        # After the app's own mount: a screen pushed while it mounts is drawn once for
-        # nothing (Textual holds the frames of that batch back), then again.
-        self.call_later(self._show_glance, opening)
+        else:
+            self.call_later(self._show_glance, self._opening)
 
     def _show_glance(self, opening: Opening) -> None:
+        """After the app's own mount: a screen pushed during it is drawn once for nothing
+        (Textual holds back the frames of that batch), then again."""
         self.push_screen(GlanceScreen(opening, self.annotator))
         self.call_after_refresh(self._open_project, opening)
 

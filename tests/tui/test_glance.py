@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from rich.segment import Segment
 from textual import events
+from textual.strip import Strip
 from tui_helpers import SIZE, annotate_screen, document_view, modules_loaded_by
 
 from annotator.models import Status
@@ -72,6 +73,33 @@ async def test_the_glance_shows_what_the_workbench_then_shows(
             assert view.size == first_width
             assert view_lines(view) == first_lines
             assert view.tokens is first_tokens  # indexed once, for both
+    finally:
+        close(app)
+
+
+async def test_the_glance_is_drawn_at_the_cursor_from_its_first_frame(
+    project: Store, seed_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document left near its end opens there: no frame shows its top first."""
+    left_in_progress(project, seed_id, cursor=2300)
+    drawn: list[int] = []  # the scroll offset of every row the glance draws, in order
+    render_line = DocumentCanvas.render_line
+
+    def spying(canvas: DocumentCanvas, y: int) -> Strip:
+        strip = render_line(canvas, y)
+        if type(canvas) is DocumentCanvas:  # the glance's (the workbench's is a subclass)
+            drawn.append(canvas.scroll_offset.y)
+        return strip
+
+    monkeypatch.setattr(DocumentCanvas, "render_line", spying)
+    app = workbench_app(project.path, "alice")
+    try:
+        async with app.run_test(size=(100, 20)) as pilot:
+            await pilot.pause()
+            assert not app.loading
+            top = document_view(app).scroll_offset.y
+            assert top > 0  # the cursor is below the first screenful
+            assert drawn and set(drawn) == {top}
     finally:
         close(app)
 

@@ -26,7 +26,7 @@ from annotator.store import Store
 from annotator.tui.cursor import Selection, step_edge
 from annotator.tui.linking import Linking
 from annotator.tui.relation_index import RelationRef
-from annotator.tui.screens import NARROW
+from annotator.tui.screens import fold
 from annotator.tui.screens.choosers import SpanChooserModal, quoted
 from annotator.tui.screens.status import describe
 from annotator.tui.span_index import SpanLike
@@ -84,6 +84,7 @@ class EditingScreen(Screen[None], Generic[T]):
 
     def __init__(self, store: Store, writer: SpanWriter) -> None:
         super().__init__()
+        fold(self)
         self.store = store
         self.writer = writer
         self.doc_id: str | None = None
@@ -361,7 +362,7 @@ class EditingScreen(Screen[None], Generic[T]):
         self.toggle_class("-side-toggled")
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        fold(self)
 
     # ------------------------------------------------------------- key states
 

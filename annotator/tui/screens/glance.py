@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from annotator.store.glance import Glance
 from annotator.tokenize import TokenIndex
-from annotator.tui.screens import NARROW
+from annotator.tui.screens import fold
 from annotator.tui.span_index import SpanRef
 from annotator.tui.text_layout import display_text
 from annotator.tui.widgets.document_canvas import DocumentCanvas
@@ -43,6 +43,7 @@ class GlanceScreen(Screen[None]):
 
     def __init__(self, opening: Opening, annotator: str) -> None:
         super().__init__()
+        fold(self)
         self.glance = opening.glance
         self.title_line = Content.assemble(
             ("annotator", "bold"), "  ", display_text(opening.path.name), " · ", (annotator, "bold")
@@ -55,7 +56,6 @@ class GlanceScreen(Screen[None]):
         yield Static(id="side-panel")
 
     def on_mount(self) -> None:
-        self._fit(self.app.size.width)  # before the first layout, not a frame after it
         glance, view = self.glance, self.query_one(DocumentCanvas)
         view.label_keys = glance.label_keys
         view.load(
@@ -69,7 +69,4 @@ class GlanceScreen(Screen[None]):
         self.set_focus(view)
 
     def on_resize(self) -> None:
-        self._fit(self.size.width)
-
-    def _fit(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+        fold(self)

@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 from annotator.models import QueueItem, Status
 from annotator.store import Store
 from annotator.tui.messages import CountsWanted, DocumentWanted, QueueCounted
-from annotator.tui.screens import NARROW
+from annotator.tui.screens import fold
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.project_bar import ProjectBar
 from annotator.tui.widgets.queue_list import QueueList, heading
@@ -50,6 +50,7 @@ class QueueScreen(Screen[None]):
 
     def __init__(self, store: Store, annotator: str) -> None:
         super().__init__()
+        fold(self)
         self.store = store
         self.annotator = annotator
         self.filter_index = 0
@@ -132,7 +133,7 @@ class QueueScreen(Screen[None]):
         self.query_one("#queue-heading", Static).update(heading(width, queue.count))
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
+        fold(self)
         self._show_heading()
 
     # ------------------------------------------------------------------ actions

@@ -134,10 +134,6 @@ class DocumentCanvas(ScrollView, can_focus=True):
         return self.focused.id if self.focused is not None else None
 
     @property
-    def layout_rows(self) -> int:
-        return self._layout.row_count if self._layout else 0
-
-    @property
     def text_layout(self) -> TextLayout | None:
         """Rows and cells of the text at the current width (None before the first layout)."""
         return self._layout
@@ -174,10 +170,8 @@ class DocumentCanvas(ScrollView, can_focus=True):
         self._update(offset, None)
 
     def move_past(self, offset: int) -> None:
-        """No selection, the cursor on the first word after `offset`.
-
-        Punctuation is skipped, but not an opening quote mark: a quote may start there.
-        """
+        """No selection, the cursor on the first word after `offset` (punctuation skipped,
+        but not an opening quote mark: a quote may start there)."""
         tokens, found = self.tokens, self.tokens.next_start(offset - 1) if offset else 0
         while found is not None and not (self.text[found].isalnum() or self.text[found] in OPENERS):
             following = tokens.next_start(found)
@@ -223,9 +217,8 @@ class DocumentCanvas(ScrollView, can_focus=True):
 
     def _relayout(self) -> None:
         if self.scrollable_content_region.width <= 0:
-            # Not laid out yet (a document loaded as its screen mounts): the Resize that
-            # follows lays the text out at its real width. Wrapping at the minimum width
-            # first would cost more than that real layout (1 s for a 20 MB text).
+            # Not laid out yet (loaded as its screen mounts): the first draw lays the text
+            # out at its real width; at the minimum width it would cost more (1 s, 20 MB).
             return
         width = self._text_width()
         if self._layout is not None and self._layout.width == max(width, 8):
@@ -291,10 +284,11 @@ class DocumentCanvas(ScrollView, can_focus=True):
         )
 
     def render_line(self, y: int) -> Strip:
+        if self._layout is None:  # the first draw, not a frame later on the Resize
+            self._relayout()
+            self._scroll_to_caret(first_draw=True)  # the first frame shows the cursor
         width = self.scrollable_content_region.width
         row = self.scroll_offset.y + y
-        if self._layout is None:  # loaded before its first layout: the text is wrapped
-            self._relayout()  # when first drawn, not a frame later on the Resize
         layout = self._layout
         if layout is None or row >= layout.row_count:
             return Strip.blank(width, self._painter.base)
@@ -381,7 +375,8 @@ class DocumentCanvas(ScrollView, can_focus=True):
             if last >= first:
                 self.refresh_lines(first, last - first + 1)
 
-    def _scroll_to_caret(self) -> None:
+    def _scroll_to_caret(self, first_draw: bool = False) -> None:
+        """The cursor's row in view (on the first draw: at once, scrollbars not yet set)."""
         layout = self._layout
         height = self.scrollable_content_region.height
         if layout is None or height <= 0:
@@ -390,9 +385,12 @@ class DocumentCanvas(ScrollView, can_focus=True):
         margin = SCROLL_MARGIN if height > 3 * SCROLL_MARGIN else 0
         top = self.scroll_offset.y
         if row < top + margin:
-            self.scroll_to(y=max(row - margin, 0), animate=False)
+            y = max(row - margin, 0)
         elif row >= top + height - margin:
-            self.scroll_to(y=row - height + margin + 1, animate=False)
+            y = row - height + margin + 1
+        else:
+            return
+        self.scroll_to(y=y, animate=False, immediate=first_draw, force=first_draw)
 
     def _moved(self) -> None:
         """The cursor, the selection or the focused span changed (the view says so)."""
