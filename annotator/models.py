@@ -45,6 +45,7 @@ from annotator.shapes import (
     Status as Status,
     check_annotator as check_annotator,
     check_name as check_name,
+    qualified_name as qualified_name,
     reading_order as reading_order,
 )
 
@@ -225,7 +226,7 @@ class Scheme(Strict):
 
     @property
     def qualified_name(self) -> str:
-        return f"{self.name}-v{self.version}"
+        return qualified_name(self.name, self.version)
 
 
 class Document(Strict):

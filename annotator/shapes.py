@@ -25,6 +25,11 @@ RESERVED_KEYS = frozenset("qnpuryxcsbjkl?/[]{}<>0123456789") | MOTION_KEYS
 """Keys the annotation screen binds itself; a label shortcut may not take one."""
 
 
+def qualified_name(name: str, version: int) -> str:
+    """A scheme as people and files name it: `negotiation-v2`."""
+    return f"{name}-v{version}"
+
+
 def check_name(value: str, what: str) -> str:
     """Names reach file names, SQL parameters and terminal output: keep them plain."""
     if not _NAME.match(value):

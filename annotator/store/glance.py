@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from annotator.errors import StoreError
-from annotator.shapes import SpanRow
+from annotator.shapes import SpanRow, qualified_name
 from annotator.store.connection import Connection
 from annotator.store.migrations import LATEST
 
@@ -41,6 +41,8 @@ class Glance(NamedTuple):
     text: str
     spans: list[SpanRow]
     """the annotator's spans on it"""
+    scheme: str
+    """the scheme's qualified name (`negotiation-v2`)"""
     label_colors: dict[str, str]
     label_keys: dict[str, str]
     cursor: int | None
@@ -98,11 +100,13 @@ def _read(db: Connection, annotator: str, doc_id: str | None) -> Glance | None:
     cursor = db.one(
         "SELECT cursor FROM assignments WHERE doc = ? AND annotator = ?", (key, annotator)
     )
-    labels = tomllib.loads(db.one("SELECT value FROM project WHERE key = 'scheme'"))["labels"]
+    scheme = tomllib.loads(db.one("SELECT value FROM project WHERE key = 'scheme'"))
+    labels = scheme["labels"]
     return Glance(
         doc_id=doc_id,
         text=str(text),
         spans=spans,
+        scheme=qualified_name(str(scheme["name"]), int(scheme["version"])),
         label_colors={str(label["name"]): str(label["color"]) for label in labels},
         label_keys={str(label["name"]): str(label["key"]) for label in labels},
         cursor=None if cursor is None else int(cursor),

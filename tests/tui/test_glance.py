@@ -18,6 +18,7 @@ import pytest
 from rich.segment import Segment
 from textual import events
 from textual.strip import Strip
+from textual.widgets import Static
 from tui_helpers import SIZE, annotate_screen, document_view, modules_loaded_by
 
 from annotator.models import Status
@@ -61,6 +62,7 @@ async def test_the_glance_shows_what_the_workbench_then_shows(
             first = glanced.query_one(DocumentCanvas)
             first_lines, first_cursor, first_width = view_lines(first), first.cursor, first.size
             first_tokens = first.tokens
+            title = glanced.query_one(".glance-top", Static).content
             assert first.index.spans and first.label_colors["attribution"] == "#539bf5"
             await pilot.pause()
             assert not app.loading
@@ -73,6 +75,9 @@ async def test_the_glance_shows_what_the_workbench_then_shows(
             assert view.size == first_width
             assert view_lines(view) == first_lines
             assert view.tokens is first_tokens  # indexed once, for both
+            # The title too: the project bar only adds where we are and the progress.
+            assert screen.query_one("#project-info", Static).content == title
+            assert "negotiation-v2" in str(title)
     finally:
         close(app)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -22,8 +21,8 @@ from annotator.store.glance import Glance
 from annotator.tokenize import TokenIndex
 from annotator.tui.screens import fold
 from annotator.tui.span_index import SpanRef
-from annotator.tui.text_layout import display_text
 from annotator.tui.widgets.document_canvas import DocumentCanvas
+from annotator.tui.widgets.project_title import project_title
 
 
 class Opening(NamedTuple):
@@ -45,9 +44,7 @@ class GlanceScreen(Screen[None]):
         super().__init__()
         fold(self)
         self.glance = opening.glance
-        self.title_line = Content.assemble(
-            ("annotator", "bold"), "  ", display_text(opening.path.name), " · ", (annotator, "bold")
-        )
+        self.title_line = project_title(opening.path.name, opening.glance.scheme, annotator)
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_line, classes="glance-top")

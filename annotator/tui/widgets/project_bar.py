@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
-from annotator.tui.text_layout import display_text
+from annotator.tui.widgets.project_title import project_title
 
 
 class ProjectBar(Horizontal):
@@ -22,17 +21,7 @@ class ProjectBar(Horizontal):
     def show(
         self, project: str, scheme: str, annotator: str, where: str, done: int, total: int
     ) -> None:
-        self.query_one("#project-info", Static).update(
-            Content.assemble(
-                ("annotator", "bold"),
-                ("  ", ""),
-                display_text(project),  # a file name: it may hold anything
-                (" · ", "$text-muted"),
-                scheme,
-                (" · ", "$text-muted"),
-                (annotator, "bold"),
-            )
-        )
+        self.query_one("#project-info", Static).update(project_title(project, scheme, annotator))
         self.query_one("#project-where", Static).update(where)
         self.query_one("#project-progress", ProgressBar).update(total=max(total, 1), progress=done)
         self.query_one("#project-done", Static).update(f"{done}/{total} done")
