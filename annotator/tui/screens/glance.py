@@ -2,9 +2,9 @@
 
 `annotator annotate` paints this from a `store.glance` before it loads pydantic, the
 store and the screens, then puts the annotate screen in its place (`AnnotatorApp`). The
-text is where the annotate screen will show it (the same width and rows: its styles are
-in frame.tcss beside the workbench's frame) and nothing else is there: no keys (the
-canvas, not the document view), no panels, and as few widgets as hold those places.
+text is where the annotate screen will show it (the same width and rows: frame.tcss
+styles both) and nothing else is there: no keys (the canvas, not the document view), no
+panels, and as few widgets as hold those places.
 The app keeps the keys typed meanwhile and hands them on once the workbench is there.
 """
 
