@@ -12,6 +12,8 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 
+from annotator.last_made import LastMade
+
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff"
 _WORD = rf"\w[\w{_MARKS}]*"
 # A symbol keeps its variation selector, skin tone and zero-width-joined partners, so an
@@ -30,8 +32,7 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     return list(iter_tokens(text))
 
 
-_last_made: tuple[str, TokenIndex] | None = None
-"""The text `TokenIndex.of` indexed last, with its index."""
+_LAST_MADE: LastMade[str, TokenIndex] = LastMade()
 
 
 class TokenIndex:
@@ -54,18 +55,9 @@ class TokenIndex:
 
     @classmethod
     def of(cls, text: str) -> TokenIndex:
-        """The index of `text`; the one made last is kept and given again for the same text.
-
-        The workbench indexes a document twice in a row as it opens: for its first frame
-        (the glance), then for the annotate screen that replaces it (50 ms for 1 MB of
-        text). An index is never changed once made, so both can share it.
-        """
-        global _last_made
-        if _last_made is not None and (_last_made[0] is text or _last_made[0] == text):
-            return _last_made[1]
-        made = cls(text)
-        _last_made = (text, made)
-        return made
+        """The index of `text`, shared with the one made last for the same text
+        (`last_made`: the glance and then the workbench index a document; 50 ms a MB)."""
+        return _LAST_MADE.get(text, lambda: cls(text))
 
     def __len__(self) -> int:
         return len(self.starts)

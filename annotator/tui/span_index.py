@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from annotator.last_made import LastMade
 from annotator.shapes import Extent, SpanKey, reading_order
 
 
@@ -67,6 +68,13 @@ class SpanIndex:
         self.run_spans: list[tuple[SpanLike, ...]] = [()]
         self._counts: Counter[str] | None = None
         self._sweep()
+
+    @classmethod
+    def of(cls, spans: Iterable[SpanLike]) -> SpanIndex:
+        """The index of `spans`, shared with the one made last for equal spans
+        (`last_made`: the glance, then the workbench, index a document's; 20 ms for 9k)."""
+        ordered = sorted(spans, key=reading_order)
+        return _LAST_MADE.get(ordered, lambda: cls(ordered))
 
     def _sweep(self) -> None:
         opening: dict[int, list[SpanLike]] = {}
@@ -145,3 +153,6 @@ class SpanIndex:
             for span in covering[1:]:
                 hidden.setdefault(span.id, span)
         return sorted(hidden.values(), key=lambda span: span.start - span.end)
+
+
+_LAST_MADE: LastMade[list[SpanLike], SpanIndex] = LastMade()

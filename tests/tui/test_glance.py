@@ -61,7 +61,7 @@ async def test_the_glance_shows_what_the_workbench_then_shows(
             assert isinstance(glanced, GlanceScreen) and app.loading
             first = glanced.query_one(DocumentCanvas)
             first_lines, first_cursor, first_width = view_lines(first), first.cursor, first.size
-            first_tokens = first.tokens
+            first_tokens, first_layout, first_index = first.tokens, first.text_layout, first.index
             title = glanced.query_one(".glance-top", Static).content
             assert first.index.spans and first.label_colors["attribution"] == "#539bf5"
             await pilot.pause()
@@ -74,7 +74,9 @@ async def test_the_glance_shows_what_the_workbench_then_shows(
             assert view.cursor == first_cursor >= 2000
             assert view.size == first_width
             assert view_lines(view) == first_lines
-            assert view.tokens is first_tokens  # indexed once, for both
+            # Indexed and laid out once, for both.
+            assert view.tokens is first_tokens
+            assert view.text_layout is first_layout and view.index is first_index
             # The title too: the project bar only adds where we are and the progress.
             assert screen.query_one("#project-info", Static).content == title
             assert "negotiation-v2" in str(title)

@@ -86,7 +86,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
         self.tokens = tokens
         self.label_colors = dict(colors)
         self.snap = snap
-        self.index = SpanIndex(spans)
+        self.index = SpanIndex.of(spans)
         self.matches, self._match_starts = [], []
         self.selection = None
         self.focused = None
@@ -223,7 +223,7 @@ class DocumentCanvas(ScrollView, can_focus=True):
         width = self._text_width()
         if self._layout is not None and self._layout.width == max(width, 8):
             return
-        self._layout = TextLayout(self.text, width)
+        self._layout = TextLayout.of(self.text, width)
         self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._layout.row_count)
 
