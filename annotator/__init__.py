@@ -11,7 +11,9 @@ tests/unit/test_layering.py):
   validation live in `shapes` (no pydantic) and are re-exported. `scheme` loads scheme
   files.
 - `offsets` converts code points to and from other units (UTF-16); `tokenize` is the one
-  tokenizer and the one snapping rule; `printable` the one table of stand-in glyphs.
+  tokenizer and the one snapping rule; `printable` the one table of stand-in glyphs;
+  `last_made` keeps what was built last from a document (its token index, layout, span
+  index) for the screen that builds it again next.
 - `store/`: the only package that speaks SQL. `Store` is a thin facade over `connection`
   (pragmas, busy retry, nesting transactions, `refused()`: sqlite3.Error -> StoreError),
   `guard` (every public method wrapped by it), `migrations`, `project` (settings,
