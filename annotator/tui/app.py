@@ -4,8 +4,8 @@ Kept small on purpose (screens hold the UI). The queue counts grow with the corp
 thread worker makes them on its own connection and hands them to the screens.
 
 Started from a project's path with a glance (`annotator annotate`), the app paints the
-`GlanceScreen` first and only then opens the store and puts the workbench in its place;
-keys typed meanwhile are kept and handed on in order. So the store, pydantic and every
+`GlanceScreen` (its base screen) first, then opens the store and puts the workbench over
+it; keys typed meanwhile are kept and handed on in order. So the store, pydantic and every
 screen but the glance are imported where they are used, not here: the first frame does
 not wait for them.
 """
@@ -114,17 +114,18 @@ class AnnotatorApp(App[None]):
             self._screen_class = (scheme, made)
         return self._screen_class[1]
 
+    def get_default_screen(self) -> Screen[None]:
+        """The glance is the base screen, not pushed over a blank one made for nothing;
+        the workbench is pushed over it (nothing pops it), which `_hand_on_keys` empties."""
+        if self._opening is None:
+            return super().get_default_screen()
+        return GlanceScreen(self._opening, self.annotator)
+
     def on_mount(self) -> None:
         if self._opening is None:
             self._start()
         else:
-            self.call_later(self._show_glance, self._opening)
-
-    def _show_glance(self, opening: Opening) -> None:
-        """After the app's own mount: a screen pushed during it is drawn once for nothing
-        (Textual holds back the frames of that batch), then again."""
-        self.push_screen(GlanceScreen(opening, self.annotator))
-        self.call_after_refresh(self._open_project, opening)
+            self.call_after_refresh(self._open_project, self._opening)
 
     def _open_project(self, opening: Opening) -> None:
         """After the first frame: open the store, then start as usual over the glance."""
@@ -136,7 +137,6 @@ class AnnotatorApp(App[None]):
             self._fail(exc)
             return
         self._opening = None
-        self.pop_screen()
         self._start()
         self.call_after_refresh(self._hand_on_keys)
 
@@ -151,6 +151,7 @@ class AnnotatorApp(App[None]):
             self.call_after_refresh(self._hand_on_keys)
             return
         held, self._held_keys = self._held_keys or [], None
+        self.screen_stack[0].remove_children()  # the glance, under the workbench for good
         for key in held:
             self.post_message(events.Key(key.key, key.character))
 
@@ -355,46 +356,8 @@ class AnnotatorApp(App[None]):
         self.push_screen(AgreementScreen(self.store.path, pick=review is not None), chosen)
 
     def action_help(self) -> None:
-        from annotator.tui.help_notes import HELP_NOTES, REVIEW_NOTES
-        from annotator.tui.screens.agreement import AgreementScreen
-        from annotator.tui.screens.annotate import AnnotateScreen
-        from annotator.tui.screens.help import HelpScreen, bindings_of
-        from annotator.tui.screens.queue import QueueScreen
-        from annotator.tui.screens.review import ReviewScreen
-        from annotator.tui.screens.suggesting import SuggestingScreen
-        from annotator.tui.widgets.document_view import DocumentView
-        from annotator.tui.widgets.virtual_list import VirtualList
+        from annotator.tui.screens.help import HelpScreen, workbench_help
 
-        if isinstance(self.screen, HelpScreen):
-            return
-        agreement = ("The agreement screen", bindings_of(AgreementScreen))
-        if self.review:
-            sections = [
-                ("Reviewing", bindings_of(ReviewScreen)),
-                ("Moving and selecting in the text", bindings_of(DocumentView)),
-                ("Lists", bindings_of(VirtualList)),
-                agreement,
-                ("Everywhere", bindings_of(AnnotatorApp)),
-            ]
-            if isinstance(self.screen, AgreementScreen):
-                sections.insert(0, sections.pop(3))
-            self.push_screen(HelpScreen(sections, REVIEW_NOTES))
-            return
-        sections = [
-            ("Moving and selecting in the text", bindings_of(DocumentView)),
-            ("Labelling (the scheme's keys)", bindings_of(self.annotate_screen_class)),
-            ("Spans and documents", bindings_of(AnnotateScreen)),
-            ("Suggestions", bindings_of(SuggestingScreen)),
-            agreement,
-            ("Everywhere", bindings_of(AnnotatorApp)),
-        ]
-        queue = ("The queue", bindings_of(QueueScreen) + bindings_of(VirtualList))
-        # The keys of the screen in use come first.
-        if isinstance(self.screen, QueueScreen):
-            sections.insert(0, queue)
-        elif isinstance(self.screen, AgreementScreen):
-            sections.insert(0, sections.pop(4))
-            sections.insert(5, queue)
-        else:
-            sections.insert(4, queue)
-        self.push_screen(HelpScreen(sections, HELP_NOTES))
+        if not isinstance(self.screen, HelpScreen):
+            labelling = None if self.review else self.annotate_screen_class
+            self.push_screen(workbench_help(self.screen, AnnotatorApp, labelling))

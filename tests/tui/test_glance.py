@@ -68,7 +68,10 @@ async def test_the_glance_shows_what_the_workbench_then_shows(
             assert not app.loading
             screen = annotate_screen(app)
             assert screen.doc_id == seed_id
-            assert not [s for s in app.screen_stack if isinstance(s, GlanceScreen)]
+            # The glance is the base screen: under the workbench, and emptied.
+            base = app.screen_stack[0]
+            assert app.screen is screen and isinstance(base, GlanceScreen)
+            assert not base.children
             view = document_view(app)
             # The same place, the same width, the same rows: nothing moves when it loads.
             assert view.cursor == first_cursor >= 2000

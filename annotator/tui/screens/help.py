@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 KEY_WIDTH = 26
@@ -73,3 +73,48 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-scroll"):
                 yield Static(Content.assemble(*parts), id="help-text")
             yield Static("Esc closes", id="help-hint")
+
+
+def workbench_help(
+    current: Screen[Any], everywhere: type[DOMNode], labelling: type[DOMNode] | None
+) -> HelpScreen:
+    """The workbench's help, the keys of the `current` screen first: the annotator's, with
+    the label keys of `labelling` (their annotate screen's class), or the review's (None)."""
+    from annotator.tui.help_notes import HELP_NOTES, REVIEW_NOTES
+    from annotator.tui.screens.agreement import AgreementScreen
+    from annotator.tui.screens.annotate import AnnotateScreen
+    from annotator.tui.screens.queue import QueueScreen
+    from annotator.tui.screens.review import ReviewScreen
+    from annotator.tui.screens.suggesting import SuggestingScreen
+    from annotator.tui.widgets.document_view import DocumentView
+    from annotator.tui.widgets.virtual_list import VirtualList
+
+    agreement = ("The agreement screen", bindings_of(AgreementScreen))
+    if labelling is None:
+        sections = [
+            ("Reviewing", bindings_of(ReviewScreen)),
+            ("Moving and selecting in the text", bindings_of(DocumentView)),
+            ("Lists", bindings_of(VirtualList)),
+            agreement,
+            ("Everywhere", bindings_of(everywhere)),
+        ]
+        if isinstance(current, AgreementScreen):
+            sections.insert(0, sections.pop(3))
+        return HelpScreen(sections, REVIEW_NOTES)
+    sections = [
+        ("Moving and selecting in the text", bindings_of(DocumentView)),
+        ("Labelling (the scheme's keys)", bindings_of(labelling)),
+        ("Spans and documents", bindings_of(AnnotateScreen)),
+        ("Suggestions", bindings_of(SuggestingScreen)),
+        agreement,
+        ("Everywhere", bindings_of(everywhere)),
+    ]
+    queue = ("The queue", bindings_of(QueueScreen) + bindings_of(VirtualList))
+    if isinstance(current, QueueScreen):
+        sections.insert(0, queue)
+    elif isinstance(current, AgreementScreen):
+        sections.insert(0, sections.pop(4))
+        sections.insert(5, queue)
+    else:
+        sections.insert(4, queue)
+    return HelpScreen(sections, HELP_NOTES)
