@@ -10,14 +10,19 @@ token, like selecting words in an editor but never with the spaces around them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from annotator.shapes import Extent
 from annotator.tokenize import TokenIndex
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
+    """The anchor (a range) and the head (the edge that moves); see the module's docstring.
+
+    A named tuple: a frozen dataclass costs several times as much to define, and this one
+    is defined on the way to the first frame.
+    """
+
     anchor_start: int
     anchor_end: int
     head: int

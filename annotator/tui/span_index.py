@@ -11,8 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from annotator.last_made import LastMade
 from annotator.shapes import Extent, SpanKey, reading_order
@@ -25,12 +24,13 @@ class SpanLike(Extent, Protocol):
     def id(self) -> int | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class SpanRef:
+class SpanRef(NamedTuple):
     """What the workbench keeps of a stored span: a tenth of the memory of the model.
 
-    A handle (with the stored id), not another span type: it compares and sorts as
-    `models.SpanKey` and `models.reading_order` say, like every other span.
+    A handle (with the stored id), not another span type: across layers it compares as
+    its `key` (`models.SpanKey`) and sorts by `models.reading_order`, like every other
+    span. A named tuple, as `Selection` is: a frozen dataclass costs several times as much
+    to define, and this one is defined on the way to the first frame.
     """
 
     id: int
