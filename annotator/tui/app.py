@@ -12,6 +12,7 @@ not wait for them.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -122,6 +123,7 @@ class AnnotatorApp(App[None]):
         return GlanceScreen(self._opening, self.annotator)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(gc.enable)  # paused for the start by `run_workbench`
         if self._opening is None:
             self._start()
         else:

@@ -8,6 +8,8 @@ the workbench in order, and whenever a glance cannot be had the workbench opens 
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import re
 import sqlite3
 import subprocess
@@ -246,3 +248,42 @@ def test_the_cli_says_so_in_one_line(project: Store, seed_id: str, tmp_path: Pat
     assert last.startswith("error: ") and last.endswith(
         "labels[0].color: colour 'red' is not of the form '#rrggbb'"
     )
+
+
+def test_the_collector_is_paused_from_the_start_to_the_first_frame(
+    project: Store, seed_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run_workbench` pauses the cyclic collector; the app resumes it after its first
+    frame, and it is on again whatever happens."""
+    from annotator import tui
+
+    seen: dict[str, bool] = {}
+
+    def run_here(app: AnnotatorApp) -> None:  # the app run as run_test runs it, not in a tty
+        seen["started"] = gc.isenabled()
+
+        async def run() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                seen["first frame"] = gc.isenabled()
+                await pilot.pause()
+                seen["after it"] = gc.isenabled()
+
+        asyncio.run(run())
+
+    monkeypatch.setattr(tui, "run_app", run_here)
+    tui.run_workbench(project.path, "alice", seed_id)
+    assert seen == {"started": False, "first frame": False, "after it": True}
+    assert gc.isenabled()
+
+    def failing(app: AnnotatorApp) -> None:
+        raise RuntimeError("the terminal went away")
+
+    monkeypatch.setattr(tui, "run_app", failing)
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError):
+            tui.run_workbench(project.path, "alice", seed_id)
+    finally:
+        resumed = gc.isenabled()
+        gc.enable()
+    assert resumed
