@@ -1,16 +1,23 @@
 """The startup benchmark's baseline: the least a Textual app can do to show a text.
 
-    python bench/show_text.py FILE
+    python bench/show_text.py FILE [--paused]
 
 A read-only, soft-wrapped `TextArea` holding the file. Kept apart from bench/startup.py,
 whose own imports (argparse, statistics, the corpus generator: ~20 ms) would otherwise
-count against the baseline.
+count against the baseline. `--paused` pauses the cyclic garbage collector until the
+first frame, as `annotator annotate` does: measured so, the baseline tells what the
+workbench's own work costs beyond Textual's with the pause out of the comparison.
 """
 
+import gc
 import sys
 
-from textual.app import App, ComposeResult
-from textual.widgets import TextArea
+PAUSED = "--paused" in sys.argv[2:]
+if PAUSED:
+    gc.disable()
+
+from textual.app import App, ComposeResult  # noqa: E402 (after the pause, as ours)
+from textual.widgets import TextArea  # noqa: E402
 
 
 class Show(App[None]):
@@ -22,6 +29,9 @@ class Show(App[None]):
 
     def compose(self) -> ComposeResult:
         yield TextArea(self.text, read_only=True, soft_wrap=True)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(gc.enable)
 
 
 if __name__ == "__main__":

@@ -15,15 +15,18 @@ second line to the terminal; the figure is the process's CPU time then (every th
 noted inside the process by bench/first_frame.py, which both programs run under. Noted
 from outside instead (polling `tmux capture-pane` and reading /proc), it would also count
 a few milliseconds of whatever the program does after that frame, and in 10 ms ticks.
-Runs alternate (baseline, ours, baseline, ...) after one unmeasured warm-up each, so
-that a busy machine weighs on both alike; printed are medians and their ratio.
+Runs alternate (baseline, paused baseline, ours, baseline, ...) after one unmeasured
+warm-up each, so that a busy machine weighs on all alike; printed are medians and ratios.
 
 The workbench paints the document from a glance and loads the rest behind it, so a
 second figure says when it is ready for work: the CPU time when it writes its key footer
 (keys typed before are kept, and act then). The baseline is ready when it paints.
 A line under each document splits first paint in two: the CPU time until the driver
 takes the terminal (imports, reading the text or the project, making the app), and from
-then to the frame (Textual's styles, layout and rendering).
+then to the frame (Textual's styles, layout and rendering). The workbench pauses Python's
+cyclic garbage collector until its first frame (`annotator.tui.run_workbench`), which
+the baseline does not: a third program, the baseline with the collector paused likewise
+(`show_text.py --paused`), gives a second ratio, of the workbench's own work alone.
 
 Two documents: (a) the seed article of the sample corpus (~5 kB, no spans) and (b) a
 generated `--size` character document carrying `--spans` spans (bench/corpora.py).
@@ -136,12 +139,13 @@ def measure(
         phrase = phrase_of(text)
         commands = {
             "baseline": ([str(BASELINE), str(text_file)], [phrase]),
+            "paused": ([str(BASELINE), str(text_file), "--paused"], [phrase]),
             "ours": (
                 ["-m", "annotator", "annotate", "--db", str(db), "--as", "bench", "--doc", doc_id],
                 [phrase, READY],
             ),
         }
-        found: dict[str, list[list[float]]] = {"baseline": [], "ours": []}
+        found: dict[str, list[list[float]]] = {kind: [] for kind in commands}
         for run in range(runs + 1):
             for kind, (command, phrases) in commands.items():
                 seconds = first_paint(command, phrases, timeout)
@@ -163,6 +167,13 @@ def measure(
     print(
         f"{'':<4}to the terminal: baseline {before['baseline']:.3f}, ours {before['ours']:.3f}"
         f"   terminal to paint: baseline {after['baseline']:.3f}, ours {after['ours']:.3f}"
+    )
+    # The workbench pauses the garbage collector to its first frame; a baseline paused
+    # alike says what the workbench's own work costs, the pause left out of the ratio.
+    paused = statistics.median(times[1] for times in found["paused"])
+    print(
+        f"{'':<4}against the baseline with the collector paused as ours is: {paused:.3f}, "
+        f"ours {ours / paused:.2f}x"
     )
 
 
