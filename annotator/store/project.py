@@ -8,6 +8,7 @@ from annotator.errors import SchemeConflictError
 from annotator.models import MOTION_KEYS, EventAction, Scheme
 from annotator.scheme import kept_motion_keys, parse_scheme
 from annotator.store.connection import Connection, now
+from annotator.store.glance import SCHEME_DIGEST, scheme_digest
 from annotator.store.history import log
 
 
@@ -22,8 +23,7 @@ class Project:
 
     def initialise(self, scheme_text: str, scheme_source: str, scheme: Scheme) -> None:
         """A new project's settings and its first event."""
-        self.set_meta("scheme", scheme_text)
-        self.set_meta("scheme_source", scheme_source)
+        self._keep_scheme(scheme_text, scheme_source, scheme)
         self.set_meta("created", now())
         log(
             self.db,
@@ -31,6 +31,13 @@ class Project:
             EventAction.PROJECT_CREATE,
             after={"scheme": scheme.qualified_name},
         )
+
+    def _keep_scheme(self, scheme_text: str, scheme_source: str, scheme: Scheme) -> None:
+        """The scheme's text (what the store reads), where it came from, and the digest of
+        it that the workbench's first frame reads (`glance.scheme_digest`)."""
+        self.set_meta("scheme", scheme_text)
+        self.set_meta("scheme_source", scheme_source)
+        self.set_meta(SCHEME_DIGEST, scheme_digest(scheme_text, scheme))
 
     def set_meta(self, key: str, value: str) -> None:
         self.db.execute(
@@ -103,8 +110,7 @@ class Project:
             # Spans that already existed under the new name: the rename merges them.
             self._refuse_merging_linked(old, target)
             self.db.execute("DELETE FROM spans WHERE label = ?", (old,))
-        self.set_meta("scheme", scheme_text)
-        self.set_meta("scheme_source", scheme_source)
+        self._keep_scheme(scheme_text, scheme_source, new)
         log(
             self.db,
             actor,
