@@ -22,7 +22,8 @@ tests/unit/test_layering.py):
   `merge_checks`, `backup`, `check` (`annotator check`), `tokens` (serve access),
   `suggestions` + `suggestion_reads` (machine proposals and the decisions on them,
   as `store.suggestions`), `glance` (what the workbench's first frame shows, read with
-  the standard library alone; the facade loads only when asked for).
+  the standard library alone, the scheme from the digest `project` keeps beside its
+  text; the facade loads only when asked for).
 - `project` creates and opens projects; `sample` the bundled demo project.
 - `ingest/`: readers, file -> validated documents, parsed before the write lock.
 - `exporters/`: a registry of `Exporter`s declaring folder output, options and what they
@@ -39,10 +40,10 @@ tests/unit/test_layering.py):
 - `cli/`: typer commands, thin; only `annotate`/`demo`/`review` import the TUI, only
   `serve` imports the web server. `main` runs a plain `annotate` without typer.
 - `tui/`: `make_app` builds the one App (`workbench_app` from a project's path: the
-  `screens/glance` first frame, then the store); `screens/editing` is the EditingScreen
-  that the annotate and review screens share, writing through a `span_writer` (own
-  layer or gold); `reads` runs background reads; `widgets/` draw and never touch the
-  store.
+  `screens/glance` first frame, the garbage collector paused till then, then the
+  store); `screens/editing` is the EditingScreen that the annotate and review screens
+  share, writing through a `span_writer` (own layer or gold); `reads` runs background
+  reads; `widgets/` draw and never touch the store.
 - `serve/`: the workbench in a browser (textual-serve), one session process per person.
 """
 
