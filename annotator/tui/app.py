@@ -123,11 +123,19 @@ class AnnotatorApp(App[None]):
         return GlanceScreen(self._opening, self.annotator)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(gc.enable)  # paused for the start by `run_workbench`
+        self.call_after_refresh(self._resume_collector)
         if self._opening is None:
             self._start()
         else:
             self.call_after_refresh(self._open_project, self._opening)
+
+    def _resume_collector(self) -> None:
+        """After the first frame: the collector, paused for the start (`run_workbench`),
+        resumes without what the start made (frozen: it all lives on, so passes over it
+        would free nothing), until the workbench is there (`_hand_on_keys`)."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _open_project(self, opening: Opening) -> None:
         """After the first frame: open the store, then start as usual over the glance."""
@@ -154,6 +162,7 @@ class AnnotatorApp(App[None]):
             return
         held, self._held_keys = self._held_keys or [], None
         self.screen_stack[0].remove_children()  # the glance, under the workbench for good
+        gc.unfreeze()  # so that the glance's widgets, now garbage, can be collected
         for key in held:
             self.post_message(events.Key(key.key, key.character))
 

@@ -29,7 +29,7 @@ from annotator.store import Store
 from annotator.store.glance import glance
 from annotator.tui import workbench_app
 from annotator.tui.app import AnnotatorApp
-from annotator.tui.screens.glance import GlanceScreen
+from annotator.tui.screens.glance import GlanceScreen, Opening
 from annotator.tui.screens.queue import QueueScreen
 from annotator.tui.widgets.document_canvas import DocumentCanvas
 
@@ -317,26 +317,44 @@ def test_the_cli_says_so_in_one_line(project: Store, seed_id: str, tmp_path: Pat
 def test_the_collector_is_paused_from_the_start_to_the_first_frame(
     project: Store, seed_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`run_workbench` pauses the cyclic collector; the app resumes it after its first
-    frame, and it is on again whatever happens."""
+    """`run_workbench` pauses the cyclic collector; after the first frame it resumes with
+    what the start made frozen (none of it is garbage), which is thawed once the
+    workbench is there (the glance's widgets are garbage then); and it is on again
+    whatever happens."""
     from annotator import tui
 
-    seen: dict[str, bool] = {}
+    seen: dict[str, tuple[bool, bool]] = {}  # (collecting, something frozen)
+
+    def state() -> tuple[bool, bool]:
+        return gc.isenabled(), gc.get_freeze_count() > 0
+
+    open_project = AnnotatorApp._open_project
+
+    def opening(app: AnnotatorApp, opening: Opening) -> None:  # after the first frame
+        seen["loading"] = state()
+        open_project(app, opening)
 
     def run_here(app: AnnotatorApp) -> None:  # the app run as run_test runs it, not in a tty
-        seen["started"] = gc.isenabled()
+        seen["started"] = state()
 
         async def run() -> None:
             async with app.run_test(size=SIZE) as pilot:
-                seen["first frame"] = gc.isenabled()
+                seen["first frame"] = state()
                 await pilot.pause()
-                seen["after it"] = gc.isenabled()
+                assert not app.loading
+                seen["ready"] = state()
 
         asyncio.run(run())
 
+    monkeypatch.setattr(AnnotatorApp, "_open_project", opening)
     monkeypatch.setattr(tui, "run_app", run_here)
     tui.run_workbench(project.path, "alice", seed_id)
-    assert seen == {"started": False, "first frame": False, "after it": True}
+    assert seen == {
+        "started": (False, False),
+        "first frame": (False, False),
+        "loading": (True, True),
+        "ready": (True, False),
+    }
     assert gc.isenabled()
 
     def failing(app: AnnotatorApp) -> None:
