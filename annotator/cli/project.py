@@ -48,7 +48,7 @@ def stats(
     db: DbOption = Path(DEFAULT_DB),
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Documents, spans per label and per annotator, and progress per annotator."""
+    """Documents, spans and relations per label and per annotator, and progress."""
     with open_store(db) as store:
         figures = store.stats()
     if as_json:
@@ -58,10 +58,18 @@ def stats(
     out(f"scheme    {figures['scheme']}")
     out(f"documents {figures['documents']}")
     out(f"spans     {figures['spans']}")
+    out(f"relations {figures['relations']}")
     out()
     out(table([[k, str(v)] for k, v in figures["spans_per_label"].items()], ["label", "spans"]))
     out()
     out(table([[k, str(v)] for k, v in figures["spans_per_layer"].items()], ["layer", "spans"]))
+    if figures["relations"]:
+        per_name = figures["relations_per_name"].items()
+        out()
+        out(table([[k, str(v)] for k, v in per_name], ["relation", "relations"]))
+        out()
+        per_layer = figures["relations_per_layer"].items()
+        out(table([[k, str(v)] for k, v in per_layer], ["layer", "relations"]))
     if figures["progress"]:
         out()
         rows = []

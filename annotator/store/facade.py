@@ -501,14 +501,19 @@ class Store:
     # ------------------------------------------------------- counts, interchange
 
     def stats(self) -> dict[str, Any]:
-        """Counts for `annotator stats`: documents, spans per label/layer, progress."""
+        """Counts for `annotator stats`: documents, spans and relations per label (name)
+        and per layer, progress."""
         per_layer = self.span_counts_by_layer()
+        relations_per_layer = self.relation_counts_by_layer()
         return {
             "documents": self.document_count(),
             "spans": sum(per_layer.values()),
+            "relations": sum(relations_per_layer.values()),
             "scheme": self.scheme.qualified_name,
             "spans_per_label": self.label_usage(),
             "spans_per_layer": per_layer,
+            "relations_per_name": self.relation_usage(),
+            "relations_per_layer": relations_per_layer,
             "progress": self._queue.progress(),
         }
 

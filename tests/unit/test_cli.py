@@ -35,6 +35,32 @@ def test_version_and_help() -> None:
     assert "migrate" in out and "validate" in out and "show" in out
 
 
+def test_stats_count_relations() -> None:
+    run("init", "--db", "p.db")
+    run("import", "--db", "p.db", REPO / "corpus" / "01-lavrov-neutral-ukraine.txt")
+    out, _ = run("stats", "--db", "p.db")
+    assert "relations 0" in out and "relation " not in out  # no empty tables
+    with Store.open("p.db") as store:
+        doc = store.queue("alice")[0].doc_id
+        text = store.document(doc).text
+        spans = []
+        for phrase, label in [
+            ("Russian Foreign Minister Sergei Lavrov stressed", "attribution"),
+            ("only neutrality with international security guarantees would ensure peace", "quote"),
+        ]:
+            start = text.index(phrase)
+            spans.append(store.add_span(doc, "alice", start, start + len(phrase), label))
+        store.add_relation(spans[0].id, spans[1].id, "says")
+    out, _ = run("stats", "--db", "p.db")
+    assert "relations 1" in out
+    assert ["says", "1"] in [line.split() for line in out.splitlines()]
+    assert ["alice", "1"] in [line.split() for line in out.splitlines()]
+    figures = json.loads(run("stats", "--db", "p.db", "--json")[0])
+    assert figures["relations"] == 1
+    assert figures["relations_per_name"] == {"says": 1}
+    assert figures["relations_per_layer"] == {"alice": 1}
+
+
 def test_init_import_stats_export(tmp_path: Path) -> None:
     _, err = run("init", "--db", "p.db")
     assert "created p.db with scheme negotiation-v2" in err

@@ -227,6 +227,13 @@ def old_stats(path: Path) -> dict[str, object]:
         "spans_per_layer": dict(
             rows(path, "SELECT layer, count(*) FROM spans GROUP BY layer ORDER BY layer")
         ),
+        "relations": rows(path, "SELECT count(*) FROM relations")[0][0],
+        "relations_per_name": dict(
+            rows(path, "SELECT label, count(*) FROM relations GROUP BY label ORDER BY label")
+        ),
+        "relations_per_layer": dict(
+            rows(path, "SELECT layer, count(*) FROM relations GROUP BY layer ORDER BY layer")
+        ),
         "progress": progress,
     }
 
@@ -253,6 +260,28 @@ def test_stats_are_the_same_as_before(store: Store) -> None:
     assert stats["spans"] == 5 and stats["spans_per_layer"] == {"alice": 3, "bob": 1, GOLD: 1}
     assert stats["spans_per_label"] == store.label_usage()
     assert stats["spans_per_layer"] == store.span_counts_by_layer()
+    assert stats["relations"] == 0 and stats["relations_per_name"] == {}
+
+
+def test_stats_count_relations_per_name_and_layer(store: Store) -> None:
+    docs = sample_project(store)
+    # bob: "Lavrov said" says "Germany and Turkey could guarantee the deal"; "Germany"
+    # guarantees "and Turkey could guarantee the deal". Gold: "Lavrov said" says "these
+    # demands were not new".
+    said = store.add_span(docs[0], "bob", 45, 56, "attribution")
+    deal = store.add_span(docs[0], "bob", 0, 43, "quote")
+    guarantor = store.add_span(docs[0], "bob", 0, 7, "guarantor")
+    demand = store.add_span(docs[0], "bob", 8, 43, "demand")
+    store.add_relation(said.id, deal.id, "says")
+    store.add_relation(guarantor.id, demand.id, "guarantees")
+    gold_by = store.add_span(docs[2], GOLD, 39, 50, "attribution")
+    gold_said = store.add_span(docs[2], GOLD, 51, 77, "quote")
+    store.add_relation(gold_by.id, gold_said.id, "says")
+    stats = store.stats()
+    assert stats == old_stats(store.path)
+    assert stats["relations"] == 3
+    assert stats["relations_per_name"] == {"guarantees": 1, "says": 2}
+    assert stats["relations_per_layer"] == {"bob": 2, GOLD: 1}
 
 
 def test_iter_selected_documents_keeps_only_the_selection(store: Store) -> None:
