@@ -131,10 +131,11 @@ class AnnotatorApp(App[None]):
 
     def _resume_collector(self) -> None:
         """After the first frame: the collector, paused for the start (`run_workbench`),
-        resumes without what the start made (frozen: it all lives on, so passes over it
-        would free nothing), until the workbench is there (`_hand_on_keys`)."""
+        resumes; over a glance, without what the start made (frozen: it all lives on, so
+        passes over it would free nothing) until the workbench is there (`_hand_on_keys`)."""
         if not gc.isenabled():
-            gc.freeze()
+            if self.loading:
+                gc.freeze()
             gc.enable()
 
     def _open_project(self, opening: Opening) -> None:

@@ -357,6 +357,16 @@ def test_the_collector_is_paused_from_the_start_to_the_first_frame(
     }
     assert gc.isenabled()
 
+    # No glance (nothing in progress: the queue): resumed after the first frame, nothing
+    # frozen, since nothing loads behind it (a screen left later must be collectable).
+    seen.clear()
+    tui.run_workbench(project.path, "bob")
+    assert seen == {
+        "started": (False, False),
+        "first frame": (False, False),
+        "ready": (True, False),
+    }
+
     def failing(app: AnnotatorApp) -> None:
         raise RuntimeError("the terminal went away")
 
