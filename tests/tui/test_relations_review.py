@@ -4,8 +4,12 @@ into gold with the keyboard; rows asserted in the store and on screen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from relation_helpers import add_spans, bunched, gold_spans, links, list_rows, panel
 from review_helpers import finish, focus_item, key_of, review_screen, settle
+from textual.pilot import Pilot
+from tui_helpers import SIZE
 
 from annotator.models import GOLD
 from annotator.store import Store
@@ -76,3 +80,22 @@ async def test_linking_two_candidates_puts_both_into_gold_with_the_relation(
         assert " ".join(panel(pilot)[0].split()) == (
             "← says attribution ⟨Reuters reported⟩ ✓ gold ann1"
         )
+
+
+def test_review_screen_with_relation_candidates(
+    snap_compare: Any, project: Store, seed_id: str
+) -> None:
+    """The review at 120x36 with the relation candidates listed (R), one taken into gold:
+    who made each, how they differ, which is in gold; the panel and status line beside."""
+    disputed(project, seed_id)
+
+    async def one_relation_accepted(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await focus_item(pilot, key_of(project, seed_id, REPORTED, "attribution"))
+        await pilot.press("R", "a")
+        await settle(pilot)
+        assert links(project, seed_id, GOLD) == [(REPORTED, "says", CEDE)]
+        assert list_rows(pilot)[0].split()[0] == "✓"
+
+    app = make_app(project, "lead", review=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=one_relation_accepted)
