@@ -273,13 +273,7 @@ def test_the_glance_loads_neither_pydantic_nor_the_store_nor_typer() -> None:
 
 def unreadable_scheme(project: Store, path: Path) -> Path:
     """A copy of the project whose stored scheme no longer validates (a colour `red`)."""
-    project.backup(path)
-    with sqlite3.connect(path) as connection:
-        (text,) = connection.execute("SELECT value FROM project WHERE key = 'scheme'").fetchone()
-        broken = text.replace('color = "#e5534b"', 'color = "red"', 1)
-        assert broken != text
-        connection.execute("UPDATE project SET value = ? WHERE key = 'scheme'", (broken,))
-    return path
+    return copy_with_scheme(project, path, ('color = "#e5534b"', 'color = "red"'))
 
 
 @pytest.mark.parametrize("with_glance", [True, False])
