@@ -59,17 +59,15 @@ def stats(
     out(f"documents {figures['documents']}")
     out(f"spans     {figures['spans']}")
     out(f"relations {figures['relations']}")
-    out()
-    out(table([[k, str(v)] for k, v in figures["spans_per_label"].items()], ["label", "spans"]))
-    out()
-    out(table([[k, str(v)] for k, v in figures["spans_per_layer"].items()], ["layer", "spans"]))
+    counts = [("spans_per_label", "label", "spans"), ("spans_per_layer", "layer", "spans")]
     if figures["relations"]:
-        per_name = figures["relations_per_name"].items()
+        counts += [
+            ("relations_per_name", "relation", "relations"),
+            ("relations_per_layer", "layer", "relations"),
+        ]
+    for key, by, what in counts:
         out()
-        out(table([[k, str(v)] for k, v in per_name], ["relation", "relations"]))
-        out()
-        per_layer = figures["relations_per_layer"].items()
-        out(table([[k, str(v)] for k, v in per_layer], ["layer", "relations"]))
+        out(table([[name, str(count)] for name, count in figures[key].items()], [by, what]))
     if figures["progress"]:
         out()
         rows = []
